@@ -1,0 +1,275 @@
+/**
+ * Microsoft.ContainerRegistry 2025-11-01: registries (list by subscription / resource group, get,
+ * PATCH update as a long-running operation) and their `operationStatuses` resources.
+ */
+import {randomUUID} from 'node:crypto';
+import {
+	ArmError,
+	errors,
+	isPlainObject,
+	isoNow,
+	page,
+	requireObjectBody,
+	requireResourceGroup,
+	requireSubscription,
+	resourcesOfTypeUnder,
+	type ArmResponse,
+	type OperationApplier,
+	type ProviderModule,
+	type RequestContext,
+} from './arm.js';
+import {DEMO_TENANT} from './seed.js';
+import {cloneJson, type EmulatorState, type JsonObject, type OperationRecord, type TrackedResource} from './state.js';
+
+export const CONTAINER_REGISTRY_API_VERSIONS = ['2025-11-01'] as const;
+const NAMESPACE = 'Microsoft.ContainerRegistry';
+const REGISTRY_PATTERN = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${NAMESPACE}/registries/{registryName}`;
+export const REGISTRY_UPDATE_OPERATION = `${NAMESPACE}/registries/update`;
+
+const SKU_NAMES = ['Basic', 'Standard', 'Premium'] as const;
+const IDENTITY_TYPES = ['SystemAssigned', 'UserAssigned', 'SystemAssigned, UserAssigned', 'None'] as const;
+const BOOLEAN_PROPERTIES = ['adminUserEnabled', 'dataEndpointEnabled', 'networkRuleBypassAllowedForTasks', 'anonymousPullEnabled'] as const;
+const ENUM_PROPERTIES: Record<string, readonly string[]> = {
+	publicNetworkAccess: ['Enabled', 'Disabled'],
+	networkRuleBypassOptions: ['AzureServices', 'None'],
+	roleAssignmentMode: ['AbacRepositoryPermissions', 'LegacyRegistryPermissions'],
+};
+const OBJECT_PROPERTIES = ['networkRuleSet', 'policies', 'encryption'] as const;
+
+export function findRegistry(ctx: RequestContext, subscriptionId: string, resourceGroupName: string, registryName: string): TrackedResource {
+	requireResourceGroup(ctx, subscriptionId, resourceGroupName);
+	const id = `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroupName}/providers/${NAMESPACE}/registries/${registryName}`;
+	const registry = ctx.state.registries[id.toLowerCase()];
+	if (!registry) throw errors.resourceNotFound(`${NAMESPACE}/registries`, registryName, resourceGroupName);
+	return registry;
+}
+
+function badRequest(code: string, message: string): ArmError {
+	return new ArmError(400, code, message);
+}
+
+/** Validates a `RegistryUpdateParameters` body; returns the normalised patch (only fields that change something). */
+export function validateRegistryUpdate(body: Record<string, unknown>): JsonObject {
+	const patch: JsonObject = {};
+	if (body.tags !== undefined) {
+		if (!isPlainObject(body.tags) || Object.values(body.tags).some((v) => typeof v !== 'string')) {
+			throw errors.invalidRequestContent("'tags' must be an object of string values");
+		}
+		patch.tags = body.tags;
+	}
+	if (body.sku !== undefined) {
+		if (!isPlainObject(body.sku) || typeof body.sku.name !== 'string') {
+			throw errors.invalidRequestContent("'sku' must be an object with a string 'name'");
+		}
+		const name = body.sku.name;
+		if (name.toLowerCase() === 'classic') {
+			throw badRequest('ClassicSkuDeprecated', 'Classic SKU is now deprecated. Please select a managed SKU.');
+		}
+		const known = SKU_NAMES.find((s) => s.toLowerCase() === name.toLowerCase());
+		if (!known) {
+			throw badRequest('InvalidSkuName', `The SKU name '${name}' is invalid. Allowed values are: ${SKU_NAMES.join(', ')}.`);
+		}
+		patch.sku = {name: known, tier: known};
+	}
+	if (body.identity !== undefined) {
+		if (!isPlainObject(body.identity) || typeof body.identity.type !== 'string') {
+			throw errors.invalidRequestContent("'identity' must be an object with a string 'type'");
+		}
+		const type = IDENTITY_TYPES.find((t) => t.toLowerCase() === String(body.identity && (body.identity as JsonObject).type).toLowerCase());
+		if (!type) {
+			throw badRequest('InvalidIdentityType', `The identity type '${String(body.identity.type)}' is invalid. Allowed values are: ${IDENTITY_TYPES.join(', ')}.`);
+		}
+		const uai = body.identity.userAssignedIdentities;
+		if (uai !== undefined && !isPlainObject(uai)) throw errors.invalidRequestContent("'identity.userAssignedIdentities' must be an object");
+		if (type.includes('UserAssigned') && (!uai || Object.keys(uai).length === 0)) {
+			throw badRequest('InvalidIdentity', "Identity type 'UserAssigned' requires at least one entry in 'userAssignedIdentities'.");
+		}
+		patch.identity = {type, ...(uai ? {userAssignedIdentities: uai} : {})};
+	}
+	if (body.properties !== undefined) {
+		if (!isPlainObject(body.properties)) throw errors.invalidRequestContent("'properties' must be an object");
+		const props: JsonObject = {};
+		for (const name of BOOLEAN_PROPERTIES) {
+			const value = body.properties[name];
+			if (value === undefined) continue;
+			if (typeof value !== 'boolean') throw errors.invalidRequestContent(`'properties.${name}' must be a boolean`);
+			props[name] = value;
+		}
+		for (const [name, allowed] of Object.entries(ENUM_PROPERTIES)) {
+			const value = body.properties[name];
+			if (value === undefined) continue;
+			const match = typeof value === 'string' ? allowed.find((a) => a.toLowerCase() === value.toLowerCase()) : undefined;
+			if (!match) throw badRequest('InvalidParameter', `The value '${String(value)}' of 'properties.${name}' is invalid. Allowed values are: ${allowed.join(', ')}.`);
+			props[name] = match;
+		}
+		for (const name of OBJECT_PROPERTIES) {
+			const value = body.properties[name];
+			if (value === undefined) continue;
+			if (!isPlainObject(value)) throw errors.invalidRequestContent(`'properties.${name}' must be an object`);
+			props[name] = value;
+		}
+		patch.properties = props;
+	}
+	return patch;
+}
+
+/** The registry as it will look once `patch` is applied (pure; `now` stamps systemData). */
+export function applyRegistryPatch(registry: TrackedResource, patch: JsonObject, now: string, modifiedBy: string, tenantId: string): TrackedResource {
+	const next = cloneJson(registry);
+	if (patch.tags !== undefined) next.tags = patch.tags as Record<string, string>;
+	if (patch.sku !== undefined) next.sku = patch.sku;
+	if (patch.identity !== undefined) {
+		const wanted = patch.identity as {type: string; userAssignedIdentities?: Record<string, unknown>};
+		if (wanted.type === 'None') {
+			delete next.identity;
+		} else {
+			const previous = isPlainObject(registry.identity) ? registry.identity : {};
+			const identity: JsonObject = {type: wanted.type};
+			if (wanted.type.includes('SystemAssigned')) {
+				identity.principalId = typeof previous.principalId === 'string' ? previous.principalId : randomUUID();
+				identity.tenantId = typeof previous.tenantId === 'string' ? previous.tenantId : tenantId;
+			}
+			if (wanted.type.includes('UserAssigned')) {
+				const before = isPlainObject(previous.userAssignedIdentities) ? previous.userAssignedIdentities : {};
+				const merged: JsonObject = {};
+				for (const [id, value] of Object.entries({...before, ...(wanted.userAssignedIdentities ?? {})})) {
+					if (value === null) continue; // PATCH semantics: null removes an identity
+					const old = before[id];
+					merged[id] = isPlainObject(old) && old.principalId ? old : {principalId: randomUUID(), clientId: randomUUID()};
+				}
+				identity.userAssignedIdentities = merged;
+			}
+			next.identity = identity;
+		}
+	}
+	if (isPlainObject(patch.properties)) Object.assign(next.properties, patch.properties);
+	next.systemData = {...(next.systemData ?? {}), lastModifiedBy: modifiedBy, lastModifiedByType: 'User', lastModifiedAt: now};
+	return next;
+}
+
+function pendingOperationFor(state: EmulatorState, resourceKey: string): OperationRecord | undefined {
+	return Object.values(state.operations).find((op) => op.resourceKey === resourceKey && op.status === 'InProgress');
+}
+
+const completeRegistryUpdate: OperationApplier = (state, operation, now) => {
+	const registry = state.registries[operation.resourceKey];
+	if (!registry) {
+		operation.status = 'Failed';
+		operation.error = {code: 'ResourceNotFound', message: 'The registry was deleted while the operation was running.'};
+		return;
+	}
+	const payload = operation.payload as {patch: JsonObject; modifiedBy: string};
+	const updated = applyRegistryPatch(registry, payload.patch, new Date(now).toISOString(), payload.modifiedBy, state.tenantId);
+	updated.properties.provisioningState = 'Succeeded';
+	state.registries[operation.resourceKey] = updated;
+	operation.status = 'Succeeded';
+};
+
+function updateRegistry(ctx: RequestContext): ArmResponse {
+	const {subscriptionId, resourceGroupName, registryName} = ctx.params as Record<'subscriptionId' | 'resourceGroupName' | 'registryName', string>;
+	const registry = findRegistry(ctx, subscriptionId, resourceGroupName, registryName);
+	const body = requireObjectBody(ctx);
+	const patch = validateRegistryUpdate(body);
+	const resourceKey = registry.id.toLowerCase();
+	if (pendingOperationFor(ctx.state, resourceKey)) {
+		throw new ArmError(
+			409,
+			'Conflict',
+			`The registry '${registry.name}' is currently being updated by another operation. Please retry after the operation completes.`,
+		);
+	}
+	const startedAt = ctx.now();
+	const name = `registries-${randomUUID()}`;
+	const operationId = `${registry.id}/operationStatuses/${name}`;
+	// Tokens are not validated yet, so every caller is the demo user.
+	const modifiedBy = DEMO_TENANT.user.upn;
+	// While running, GET shows the old values with provisioningState Updating.
+	registry.properties.provisioningState = 'Updating';
+	ctx.startOperation({
+		id: operationId,
+		name,
+		kind: REGISTRY_UPDATE_OPERATION,
+		resourceKey,
+		status: 'InProgress',
+		startTime: new Date(startedAt).toISOString(),
+		completesAt: startedAt + ctx.options.lroDurationMs,
+		payload: {patch, modifiedBy},
+	});
+	// Like RegistryUpdate.json's 201: the registry as it will be, still provisioningState Updating.
+	const projected = applyRegistryPatch(registry, patch, isoNow(ctx), modifiedBy, ctx.state.tenantId);
+	projected.properties.provisioningState = 'Updating';
+	return {
+		status: 201,
+		body: projected,
+		headers: {
+			'Azure-AsyncOperation': `${ctx.baseUrl}${operationId}?api-version=${ctx.apiVersion}`,
+			'Retry-After': String(ctx.options.retryAfterSeconds),
+		},
+	};
+}
+
+/** ARM async operation status body (id/name/status/startTime/endTime, error when Failed). */
+export function operationStatusBody(operation: OperationRecord): JsonObject {
+	return {
+		id: operation.id,
+		name: operation.name,
+		status: operation.status,
+		startTime: operation.startTime,
+		...(operation.endTime ? {endTime: operation.endTime} : {}),
+		...(operation.status === 'Failed' && operation.error ? {error: operation.error} : {}),
+	};
+}
+
+export const containerRegistryProvider: ProviderModule = {
+	namespaces: [NAMESPACE],
+	routes: [
+		{
+			pattern: `/subscriptions/{subscriptionId}/providers/${NAMESPACE}/registries`,
+			apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+			methods: {
+				GET: (ctx) => {
+					const sub = requireSubscription(ctx, ctx.params.subscriptionId!);
+					return {status: 200, body: page(ctx, resourcesOfTypeUnder(ctx.state.registries, sub.id, `${NAMESPACE}/registries`))};
+				},
+			},
+		},
+		{
+			pattern: `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${NAMESPACE}/registries`,
+			apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+			methods: {
+				GET: (ctx) => {
+					const group = requireResourceGroup(ctx, ctx.params.subscriptionId!, ctx.params.resourceGroupName!);
+					return {status: 200, body: page(ctx, resourcesOfTypeUnder(ctx.state.registries, group.id, `${NAMESPACE}/registries`))};
+				},
+			},
+		},
+		{
+			pattern: REGISTRY_PATTERN,
+			apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+			methods: {
+				GET: (ctx) => ({
+					status: 200,
+					body: findRegistry(ctx, ctx.params.subscriptionId!, ctx.params.resourceGroupName!, ctx.params.registryName!),
+				}),
+				PATCH: updateRegistry,
+			},
+		},
+		{
+			pattern: `${REGISTRY_PATTERN}/operationStatuses/{operationName}`,
+			apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+			methods: {
+				GET: (ctx) => {
+					const registry = findRegistry(ctx, ctx.params.subscriptionId!, ctx.params.resourceGroupName!, ctx.params.registryName!);
+					const operation = ctx.state.operations[`${registry.id}/operationStatuses/${ctx.params.operationName!}`.toLowerCase()];
+					if (!operation) {
+						throw errors.resourceNotFound(`${NAMESPACE}/registries/operationStatuses`, `${registry.name}/${ctx.params.operationName!}`, ctx.params.resourceGroupName!);
+					}
+					const headers: Record<string, string> = {};
+					if (operation.status === 'InProgress') headers['Retry-After'] = String(ctx.options.retryAfterSeconds);
+					return {status: 200, body: operationStatusBody(operation), headers};
+				},
+			},
+		},
+	],
+	operations: {[REGISTRY_UPDATE_OPERATION]: completeRegistryUpdate},
+};

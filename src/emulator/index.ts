@@ -1,0 +1,21 @@
+/**
+ * Embedded Azure Resource Manager emulator (HTTPS on 127.0.0.1) serving the seeded Contoso
+ * demo tenant: subscriptions, resource groups, Azure ML workspaces, container registries.
+ */
+import {createSeedState, DEMO_TENANT} from './seed.js';
+import {emptyState, loadStateFile, saveStateFile, type EmulatorState} from './state.js';
+
+export {startEmulator, PROVIDERS, type EmulatorOptions, type RecordedRequest, type RunningEmulator} from './server.js';
+export type {EmulatorState, OperationRecord, SubscriptionResource, ResourceGroupResource, TrackedResource, SystemData} from './state.js';
+
+/** The persisted state of an emulator (e.g. one that has exited); undefined if `stateDir` has none. */
+export function readEmulatorState(stateDir: string): EmulatorState | undefined {
+	return loadStateFile(stateDir, emptyState(DEMO_TENANT.tenantId));
+}
+
+/** Write a freshly seeded tenant to `${stateDir}/state.json` (the `demo --reset` command). */
+export function resetEmulatorState(stateDir: string): void {
+	saveStateFile(stateDir, createSeedState());
+}
+
+export * from './seed.js';

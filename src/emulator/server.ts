@@ -1,0 +1,321 @@
+/** The emulator process: HTTPS listener, ARM request pipeline, state persistence, LRO timers. */
+import https from 'node:https';
+import type {IncomingMessage, ServerResponse} from 'node:http';
+import type {AddressInfo} from 'node:net';
+import {randomUUID} from 'node:crypto';
+import path from 'node:path';
+import {setTimeout as delay} from 'node:timers/promises';
+import {
+	ArmError,
+	compileRoute,
+	errorBody,
+	errors,
+	matchRoute,
+	splitPath,
+	type ArmResponse,
+	type CompiledRoute,
+	type HttpMethod,
+	type OperationApplier,
+	type ProviderModule,
+	type RequestContext,
+	type ResolvedOptions,
+} from './arm.js';
+import {createEmulatorCertificate} from './certificate.js';
+import {containerRegistryProvider} from './container-registry.js';
+import {machineLearningProvider} from './machine-learning.js';
+import {resourcesProvider} from './resources.js';
+import {createSeedState, DEMO_TENANT} from './seed.js';
+import {
+	CA_CERT_FILE,
+	emptyState,
+	loadStateFile,
+	saveStateFile,
+	writeFileAtomic,
+	type EmulatorState,
+	type OperationRecord,
+} from './state.js';
+
+export interface EmulatorOptions {
+	/** default 0 = ephemeral; always listens on 127.0.0.1 */
+	port?: number;
+	/** if set: state persisted to `${stateDir}/state.json` (atomic) and loaded from there at start; CA cert written to `${stateDir}/ca.pem` */
+	stateDir?: string;
+	/** how long a long-running operation stays InProgress; default 2000 */
+	lroDurationMs?: number;
+	/** Retry-After header value on LRO responses; default 1 */
+	retryAfterSeconds?: number;
+	/** delay added before every response; default 0 */
+	latencyMs?: number;
+	/** max items per list page before nextLink; default 20 */
+	pageSize?: number;
+}
+
+export interface RecordedRequest {
+	method: string;
+	path: string;
+	query: Record<string, string>;
+	status: number;
+	at: number;
+}
+
+export interface RunningEmulator {
+	url: string;
+	port: number;
+	caCertPem: string;
+	caCertPath?: string;
+	/** Live in-memory state (the same object across reset()). */
+	state: EmulatorState;
+	requests: RecordedRequest[];
+	reset(): Promise<void>;
+	close(): Promise<void>;
+}
+
+/** Providers served, in routing order. Add new providers (Authorization, ManagedIdentity, ...) here. */
+export const PROVIDERS: readonly ProviderModule[] = [resourcesProvider, machineLearningProvider, containerRegistryProvider];
+
+const METHODS: readonly HttpMethod[] = ['GET', 'PUT', 'PATCH', 'DELETE', 'POST', 'HEAD'];
+const MAX_BODY_BYTES = 4 * 1024 * 1024;
+
+/** Replace the contents of `target` with `source`, keeping the object identity (tests hold references). */
+function replaceState(target: EmulatorState, source: EmulatorState): void {
+	for (const key of Object.keys(target)) delete (target as unknown as Record<string, unknown>)[key];
+	Object.assign(target, source);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+	return new Promise((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		req.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size > MAX_BODY_BYTES) {
+				reject(new ArmError(413, 'RequestEntityTooLarge', 'The request content is too large.'));
+				req.destroy();
+				return;
+			}
+			chunks.push(chunk);
+		});
+		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+		req.on('error', reject);
+	});
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+	const resolved: ResolvedOptions = {
+		lroDurationMs: options.lroDurationMs ?? 2000,
+		retryAfterSeconds: options.retryAfterSeconds ?? 1,
+		latencyMs: options.latencyMs ?? 0,
+		pageSize: options.pageSize ?? 20,
+	};
+	const stateDir = options.stateDir;
+	const routes: CompiledRoute[] = PROVIDERS.flatMap((p) => p.routes.map(compileRoute));
+	const appliers: Record<string, OperationApplier> = Object.assign({}, ...PROVIDERS.map((p) => p.operations ?? {}));
+	const namespaces = new Set(PROVIDERS.flatMap((p) => p.namespaces.map((n) => n.toLowerCase())));
+
+	const certificate = await createEmulatorCertificate();
+	const state: EmulatorState = (stateDir ? loadStateFile(stateDir, emptyState(DEMO_TENANT.tenantId)) : undefined) ?? createSeedState();
+	const requests: RecordedRequest[] = [];
+	const timers = new Map<string, NodeJS.Timeout>();
+	let closed = false;
+
+	const persist = () => {
+		if (stateDir) saveStateFile(stateDir, state);
+	};
+
+	/** Complete every pending operation whose time has come. Returns true if state changed. */
+	const settle = (now: number): boolean => {
+		let changed = false;
+		for (const operation of Object.values(state.operations)) {
+			if (operation.status !== 'InProgress' || operation.completesAt > now) continue;
+			const applier = appliers[operation.kind];
+			if (applier) {
+				applier(state, operation, operation.completesAt);
+			} else {
+				operation.status = 'Failed';
+				operation.error = {code: 'InternalServerError', message: `No handler for operation kind '${operation.kind}'.`};
+			}
+			if (operation.status === 'InProgress') operation.status = 'Succeeded';
+			operation.endTime ??= new Date(operation.completesAt).toISOString();
+			changed = true;
+		}
+		if (changed) persist();
+		return changed;
+	};
+
+	const armTimer = (operation: OperationRecord) => {
+		const key = operation.id.toLowerCase();
+		clearTimeout(timers.get(key));
+		if (closed || operation.status !== 'InProgress') {
+			timers.delete(key);
+			return;
+		}
+		const timer = setTimeout(() => {
+			timers.delete(key);
+			settle(Date.now());
+			// Timers may fire a millisecond early; re-arm if still pending.
+			const current = state.operations[key];
+			if (current?.status === 'InProgress') armTimer(current);
+		}, Math.max(0, operation.completesAt - Date.now()));
+		timer.unref();
+		timers.set(key, timer);
+	};
+
+	const clearTimers = () => {
+		for (const timer of timers.values()) clearTimeout(timer);
+		timers.clear();
+	};
+
+	// Overdue operations from a previous run complete now; the rest are re-armed.
+	settle(Date.now());
+	for (const operation of Object.values(state.operations)) armTimer(operation);
+	persist();
+
+	let caCertPath: string | undefined;
+	if (stateDir) {
+		caCertPath = path.join(stateDir, CA_CERT_FILE);
+		writeFileAtomic(caCertPath, certificate.certPem);
+	}
+
+	let baseUrl = '';
+
+	const dispatch = async (req: IncomingMessage, url: URL, query: Record<string, string>, rawBody: string, requestBaseUrl: string): Promise<ArmResponse> => {
+		const authorization = req.headers.authorization;
+		if (!authorization) throw errors.authenticationMissing(state.tenantId);
+		if (!/^Bearer\s+\S+/i.test(authorization)) throw errors.authenticationInvalid(state.tenantId);
+
+		const apiVersion = Object.entries(query).find(([k]) => k.toLowerCase() === 'api-version')?.[1];
+		if (!apiVersion) throw errors.missingApiVersion();
+
+		const method = (req.method ?? 'GET').toUpperCase() as HttpMethod;
+		const parts = splitPath(url.pathname);
+		for (const route of routes) {
+			const params = matchRoute(route, parts);
+			if (!params) continue;
+			if (!route.apiVersions.some((v) => v.toLowerCase() === apiVersion.toLowerCase())) {
+				throw errors.invalidApiVersion(apiVersion, route.apiVersions);
+			}
+			const handler = METHODS.includes(method) ? route.methods[method] : undefined;
+			if (!handler) throw errors.methodNotAllowed(method);
+			let body: unknown;
+			if (rawBody.trim() !== '' && method !== 'GET' && method !== 'HEAD') {
+				try {
+					body = JSON.parse(rawBody);
+				} catch (error) {
+					throw errors.invalidRequestContent((error as Error).message);
+				}
+			}
+			const ctx: RequestContext = {
+				method,
+				path: url.pathname,
+				query,
+				apiVersion,
+				params,
+				body,
+				state,
+				options: resolved,
+				baseUrl: requestBaseUrl,
+				now: () => Date.now(),
+				commit: persist,
+				startOperation: (operation) => {
+					state.operations[operation.id.toLowerCase()] = operation;
+					persist();
+					armTimer(operation);
+				},
+			};
+			return await handler(ctx);
+		}
+		// No route: unknown namespace vs unknown resource type, ARM style.
+		const lower = parts.map((p) => p.toLowerCase());
+		const at = lower.lastIndexOf('providers');
+		if (at >= 0 && parts[at + 1] !== undefined) {
+			const namespace = parts[at + 1]!;
+			if (!namespaces.has(namespace.toLowerCase())) throw errors.noRegisteredProvider(namespace);
+			throw errors.invalidResourceType(parts.slice(at + 2).filter((_, i) => i % 2 === 0).join('/') || namespace, namespace, apiVersion);
+		}
+		throw errors.invalidResourceType(parts[parts.length - 1] ?? '', 'Microsoft.Resources', apiVersion);
+	};
+
+	const handle = async (req: IncomingMessage, res: ServerResponse) => {
+		const at = Date.now();
+		const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+		const query: Record<string, string> = {};
+		for (const [k, v] of url.searchParams) if (!(k in query)) query[k] = v;
+		const host = req.headers.host;
+		const requestBaseUrl = host && /^(localhost|127\.0\.0\.1):\d+$/i.test(host) ? `https://${host}` : baseUrl;
+
+		let response: ArmResponse;
+		try {
+			const rawBody = await readBody(req);
+			settle(Date.now());
+			response = await dispatch(req, url, query, rawBody, requestBaseUrl);
+		} catch (error) {
+			if (error instanceof ArmError) {
+				response = {status: error.status, body: errorBody(error.code, error.message), headers: error.headers};
+			} else {
+				response = {status: 500, body: errorBody('InternalServerError', `Emulator error: ${(error as Error)?.message ?? String(error)}`)};
+			}
+		}
+		if (resolved.latencyMs > 0) await delay(resolved.latencyMs);
+
+		const clientRequestId = req.headers['x-ms-client-request-id'];
+		const correlation = req.headers['x-ms-correlation-request-id'];
+		const headers: Record<string, string> = {
+			'Content-Type': 'application/json; charset=utf-8',
+			'Cache-Control': 'no-cache',
+			'x-ms-request-id': randomUUID(),
+			'x-ms-correlation-request-id': typeof correlation === 'string' && correlation ? correlation : randomUUID(),
+			...(typeof clientRequestId === 'string' ? {'x-ms-client-request-id': clientRequestId} : {}),
+			...response.headers,
+		};
+		const withBody = response.body !== undefined && response.status !== 204 && req.method !== 'HEAD';
+		const payload = withBody ? JSON.stringify(response.body) : '';
+		headers['Content-Length'] = String(Buffer.byteLength(payload));
+		requests.push({method: req.method ?? 'GET', path: url.pathname, query, status: response.status, at});
+		res.writeHead(response.status, headers);
+		res.end(payload);
+	};
+
+	const server = https.createServer({key: certificate.keyPem, cert: certificate.certPem}, (req, res) => {
+		handle(req, res).catch((error: unknown) => {
+			if (!res.headersSent) {
+				res.writeHead(500, {'Content-Type': 'application/json; charset=utf-8'});
+				res.end(JSON.stringify(errorBody('InternalServerError', String(error))));
+			} else {
+				res.destroy();
+			}
+		});
+	});
+
+	await new Promise<void>((resolve, reject) => {
+		server.once('error', reject);
+		server.listen(options.port ?? 0, '127.0.0.1', () => {
+			server.off('error', reject);
+			resolve();
+		});
+	});
+	const port = (server.address() as AddressInfo).port;
+	baseUrl = `https://127.0.0.1:${port}`;
+
+	return {
+		url: baseUrl,
+		port,
+		caCertPem: certificate.certPem,
+		...(caCertPath ? {caCertPath} : {}),
+		state,
+		requests,
+		reset: async () => {
+			clearTimers();
+			replaceState(state, createSeedState());
+			persist();
+		},
+		close: async () => {
+			if (closed) return;
+			closed = true;
+			clearTimers();
+			await new Promise<void>((resolve, reject) => {
+				server.close((error) => (error ? reject(error) : resolve()));
+				server.closeAllConnections();
+			});
+		},
+	};
+}

@@ -1,0 +1,78 @@
+import https from 'node:https';
+import type {IncomingHttpHeaders} from 'node:http';
+import type {TokenCredential} from '@azure/core-auth';
+import type {PipelinePolicy} from '@azure/core-rest-pipeline';
+import type {RunningEmulator} from '../../src/emulator/index.js';
+
+export interface RawResponse {
+	status: number;
+	headers: IncomingHttpHeaders;
+	text: string;
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	body: any;
+}
+
+/** A raw HTTPS request to the emulator, trusting only its certificate. `target` is a path+query or an absolute URL. */
+export function armRequest(
+	emulator: Pick<RunningEmulator, 'url' | 'caCertPem'>,
+	method: string,
+	target: string,
+	options: {token?: string | null; body?: unknown; rawBody?: string; headers?: Record<string, string>} = {},
+): Promise<RawResponse> {
+	const url = new URL(target, emulator.url);
+	const payload = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+	const headers: Record<string, string> = {...options.headers};
+	const token = options.token === undefined ? 'test-token' : options.token;
+	if (token !== null) headers.authorization = `Bearer ${token}`;
+	if (payload !== undefined) {
+		headers['content-type'] = 'application/json';
+		headers['content-length'] = String(Buffer.byteLength(payload));
+	}
+	return new Promise((resolve, reject) => {
+		const req = https.request(url, {method, headers, ca: emulator.caCertPem, agent: false}, (res) => {
+			const chunks: Buffer[] = [];
+			res.on('data', (c: Buffer) => chunks.push(c));
+			res.on('end', () => {
+				const text = Buffer.concat(chunks).toString('utf8');
+				let body: unknown;
+				try {
+					body = text ? JSON.parse(text) : undefined;
+				} catch {
+					body = undefined;
+				}
+				resolve({status: res.statusCode ?? 0, headers: res.headers, text, body});
+			});
+		});
+		req.on('error', reject);
+		if (payload !== undefined) req.write(payload);
+		req.end();
+	});
+}
+
+/** Any token: the emulator accepts every non-empty bearer token for now. */
+export const staticCredential: TokenCredential = {
+	getToken: async () => ({token: 'emulator-test-token', expiresOnTimestamp: Date.now() + 60 * 60 * 1000}),
+};
+
+/** SDK client options that point at the emulator and trust its certificate via `request.agent` only. */
+export function sdkOptions(emulator: RunningEmulator) {
+	const agent = new https.Agent({ca: emulator.caCertPem});
+	const policy: PipelinePolicy = {
+		name: 'trust-emulator',
+		sendRequest: (request, next) => {
+			request.agent = agent;
+			return next(request);
+		},
+	};
+	return {
+		agent,
+		options: {
+			endpoint: emulator.url,
+			additionalPolicies: [{position: 'perCall' as const, policy}],
+			// Never wait long between retries in tests.
+			retryOptions: {maxRetries: 0},
+		},
+	};
+}
+
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
