@@ -1,0 +1,156 @@
+#!/usr/bin/env node
+import {appendFileSync} from 'node:fs';
+import meow from 'meow';
+import {homeDirectory, emulatorDirectory, sessionsDirectory} from '../src/paths.js';
+
+const cli = meow(
+	`
+  Usage
+    $ aml-identity                 set up managed identities in your Azure subscriptions
+    $ aml-identity demo            the same wizard against a built-in demo tenant (no Azure account)
+    $ aml-identity demo --reset    restore the demo tenant to its starting state
+    $ aml-identity emulator        run the demo tenant's Azure emulator alone, for other clients
+
+  Options
+    --resume [ID]    resume a saved session (the latest unfinished one without an ID)
+    --trace FILE     write every Resource Manager request and response to FILE (JSON lines, no tokens)
+    --port N         port for 'aml-identity emulator' (default: any free port)
+    --version        print the version
+    --help           print this help
+
+  Environment
+    AML_IDENTITY_HOME    where sessions and the demo tenant are kept
+                         (default: your user config directory)
+
+  Keys: arrows or j/k move · / filter · Enter select · Esc back · q or Ctrl+C quit (the session is kept)
+`,
+	{
+		importMeta: import.meta,
+		flags: {
+			resume: {type: 'string'},
+			trace: {type: 'string'},
+			port: {type: 'number'},
+			reset: {type: 'boolean', default: false},
+		},
+	},
+);
+
+function fail(message: string, code = 2): never {
+	process.stderr.write(`aml-identity: ${message}\n`);
+	process.exit(code);
+}
+
+const [command = 'wizard', ...extra] = cli.input;
+if (!['wizard', 'demo', 'emulator'].includes(command) || extra.length > 0) {
+	fail(`unknown command "${cli.input.join(' ')}". Run aml-identity --help to see the commands.`);
+}
+
+const home = homeDirectory();
+
+async function runEmulator(): Promise<void> {
+	const port = cli.flags.port ?? 0;
+	if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port ${cli.flags.port} is not a port number: use 0 to 65535.`);
+	const {startEmulator} = await import('../src/emulator/index.js');
+	const emulator = await startEmulator({stateDir: emulatorDirectory(home), port});
+	process.stdout.write(
+		[
+			`Azure emulator (demo tenant) listening on ${emulator.url}`,
+			`CA certificate: ${emulator.caCertPath ?? '(in memory)'}`,
+			`Try: curl --cacert ${emulator.caCertPath} -H "Authorization: Bearer demo" "${emulator.url}/subscriptions?api-version=2022-12-01"`,
+			'Press Ctrl+C to stop.',
+			'',
+		].join('\n'),
+	);
+	const stop = () => void emulator.close().then(() => process.exit(0));
+	process.on('SIGINT', stop);
+	process.on('SIGTERM', stop);
+}
+
+async function resetDemo(): Promise<void> {
+	const {resetEmulatorState} = await import('../src/emulator/index.js');
+	resetEmulatorState(emulatorDirectory(home));
+	process.stdout.write(`The demo tenant is back to its starting state (${emulatorDirectory(home)}).\n`);
+}
+
+async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
+	if (!process.stdin.isTTY || !process.stdout.isTTY) {
+		fail(
+			'the wizard needs an interactive terminal, and stdin or stdout is not one. Run it in a terminal (not through a pipe or CI); see aml-identity --help.',
+		);
+	}
+	let trace;
+	if (cli.flags.trace) {
+		try {
+			appendFileSync(cli.flags.trace, '', {mode: 0o600});
+		} catch (error) {
+			fail(`cannot write the trace file "${cli.flags.trace}": ${(error as Error).message}. Choose a writable path.`);
+		}
+		const {traceFileSink} = await import('../src/azure/pipeline.js');
+		trace = traceFileSink(cli.flags.trace);
+	}
+
+	const {connectToAzure, connectToDemoTenant} = await import('../src/azure/connect.js');
+	let connection;
+	try {
+		connection =
+			mode === 'demo'
+				? await connectToDemoTenant({
+						stateDir: emulatorDirectory(home),
+						...(trace ? {trace} : {}),
+						...(process.env['AML_IDENTITY_DEMO_LRO_MS'] ? {lroDurationMs: Number(process.env['AML_IDENTITY_DEMO_LRO_MS'])} : {}),
+					})
+				: await connectToAzure(trace ? {trace} : {});
+	} catch (error) {
+		const {toAzureFailure} = await import('../src/azure/errors.js');
+		const {nextStepFor} = await import('../src/azure/next-steps.js');
+		const failure = toAzureFailure(error);
+		fail(`could not sign in (${failure.code}): ${failure.message}\n→ ${nextStepFor(failure)}`, 1);
+	}
+
+	const [{render}, {createElement}, {App}, {SessionStore}] = await Promise.all([
+		import('ink'),
+		import('react'),
+		import('../screens/App.js'),
+		import('../src/session/session-store.js'),
+	]);
+	const store = new SessionStore(sessionsDirectory(home));
+	type Outcome = Parameters<Parameters<typeof App>[0]['onExit']>[0];
+	let outcome: Outcome | undefined;
+	const resume = cli.flags.resume === undefined ? undefined : cli.flags.resume === '' ? true : cli.flags.resume;
+	const instance = render(
+		createElement(App, {
+			connection,
+			store,
+			...(resume === undefined ? {} : {resume}),
+			onExit: (value: Outcome) => {
+				outcome = value;
+			},
+		}),
+		{exitOnCtrlC: false},
+	);
+	await instance.waitUntilExit();
+	await connection.close();
+
+	const resumeCommand = mode === 'demo' ? 'aml-identity demo --resume' : 'aml-identity --resume';
+	if (outcome?.kind === 'quit') {
+		process.stdout.write(
+			outcome.sessionId ? `Session ${outcome.sessionId} is saved. Resume it with: ${resumeCommand}\n` : 'Bye.\n',
+		);
+		process.exitCode = outcome.reason === 'interrupt' ? 130 : 0;
+	} else if (outcome?.kind === 'failed') {
+		process.stdout.write(`The run stopped at a failed step; session ${outcome.sessionId} is saved. Retry with: ${resumeCommand}\n`);
+		process.exitCode = 1;
+	} else {
+		process.exitCode = 0;
+	}
+}
+
+try {
+	if (command === 'emulator') await runEmulator();
+	else if (command === 'demo' && cli.flags.reset) await resetDemo();
+	else await runWizard(command === 'demo' ? 'demo' : 'azure');
+} catch (error) {
+	// Only bugs get here: expected failures are handled where they happen, with a next step.
+	process.stderr.write(`aml-identity: unexpected error\n${error instanceof Error ? error.stack : String(error)}\n`);
+	process.exitCode = 70;
+}

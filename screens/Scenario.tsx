@@ -1,0 +1,39 @@
+import {useState} from 'react';
+import {Box, Text} from 'ink';
+import SelectInput from 'ink-select-input';
+import type {WorkspaceSummary} from '../src/azure/gateway.js';
+import {scenarios} from '../src/scenarios/index.js';
+import {Footer} from './components/Footer.js';
+import {keyHints, useNavigationKeys} from './keys.js';
+
+export interface ScenarioProps {
+	readonly workspace: WorkspaceSummary;
+	readonly onChosen: (scenarioId: string) => void;
+	readonly onBack: () => void;
+	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
+}
+
+export function Scenario({workspace, onChosen, onBack, onQuit}: ScenarioProps) {
+	useNavigationKeys({onBack, onQuit});
+	const [highlightedId, setHighlightedId] = useState(scenarios[0]?.id);
+	const highlighted = scenarios.find((scenario) => scenario.id === highlightedId);
+	return (
+		<Box flexDirection="column">
+			<Text bold>What do you want to set up on {workspace.name}?</Text>
+			<SelectInput
+				items={scenarios.map((scenario) => ({key: scenario.id, value: scenario.id, label: scenario.title}))}
+				onHighlight={(item) => setHighlightedId(item.value)}
+				onSelect={(item) => onChosen(item.value)}
+			/>
+			{highlighted ? (
+				<Box flexDirection="column" marginTop={1} paddingLeft={2}>
+					<Text>{highlighted.description}</Text>
+					<Text dimColor>
+						From document {highlighted.source.document}, “{highlighted.source.section}”
+					</Text>
+				</Box>
+			) : null}
+			<Footer hints={[keyHints.move, keyHints.select, keyHints.back, keyHints.quit]} />
+		</Box>
+	);
+}

@@ -1,0 +1,56 @@
+import {Box, Text} from 'ink';
+import type {RunResult} from '../src/plan/runner.js';
+import type {Summary as ScenarioSummary} from '../src/scenarios/scenario.js';
+import {FailureMessage} from './components/FailureMessage.js';
+import {Footer} from './components/Footer.js';
+import {keyHints, useNavigationKeys} from './keys.js';
+
+export interface SummaryProps {
+	readonly title: string;
+	readonly result: RunResult;
+	readonly summary: ScenarioSummary;
+	readonly onFinish: () => void;
+	readonly onRetry: () => void;
+	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
+}
+
+function Section({title, lines, color}: {readonly title: string; readonly lines: readonly string[]; readonly color?: string}) {
+	if (lines.length === 0) return null;
+	return (
+		<Box flexDirection="column" marginTop={1}>
+			<Text bold color={color}>
+				{title}
+			</Text>
+			{lines.map((line) => (
+				<Text key={line}>  {line}</Text>
+			))}
+		</Box>
+	);
+}
+
+export function Summary({title, result, summary, onFinish, onRetry, onQuit}: SummaryProps) {
+	const failed = result.steps.find((step) => step.state === 'failed');
+	useNavigationKeys({
+		onQuit,
+		onKey: (input, key) => {
+			if (key.return) onFinish();
+			else if (input === 'r' && failed) onRetry();
+		},
+	});
+	return (
+		<Box flexDirection="column">
+			<Text bold color={failed ? 'red' : 'green'}>
+				{failed ? '✖' : '✔'} {title}: {failed ? 'stopped at a failed step' : 'complete and verified'}
+			</Text>
+			{failed?.error ? (
+				<Box marginTop={1}>
+					<FailureMessage title={failed.title} failure={failed.error} />
+				</Box>
+			) : null}
+			<Section title="Changed" lines={summary.changed} color="green" />
+			<Section title="Already in place" lines={summary.alreadyInPlace} />
+			<Section title="Next steps" lines={failed ? [] : summary.nextSteps} />
+			<Footer hints={[keyHints.finish, ...(failed ? [keyHints.retry] : []), keyHints.quit]} />
+		</Box>
+	);
+}

@@ -1,0 +1,53 @@
+import {Box, Text} from 'ink';
+import SelectInput from 'ink-select-input';
+import type {SignedInUser} from '../src/azure/credential.js';
+import type {SessionRecord} from '../src/session/session-store.js';
+import {findScenario} from '../src/scenarios/index.js';
+import {Footer} from './components/Footer.js';
+import {keyHints, useNavigationKeys} from './keys.js';
+
+export interface WelcomeProps {
+	readonly user: SignedInUser;
+	readonly connectionLabel: string;
+	readonly unfinished?: SessionRecord;
+	readonly onStart: () => void;
+	readonly onResume: (session: SessionRecord) => void;
+	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
+}
+
+export function describeSession(session: SessionRecord): string {
+	const scenario = session.choices.scenarioId ? findScenario(session.choices.scenarioId)?.title : undefined;
+	const where = session.choices.workspace?.name ?? session.choices.subscription?.name ?? 'no workspace chosen yet';
+	const stage = session.status === 'running' ? 'stopped during the run' : session.choices.planConfirmed ? 'plan confirmed' : session.choices.scenarioId ? 'at the plan' : 'choosing';
+	return `${scenario ?? 'New setup'} · ${where} · ${stage}`;
+}
+
+export function Welcome({user, connectionLabel, unfinished, onStart, onResume, onQuit}: WelcomeProps) {
+	useNavigationKeys({onQuit});
+	const items = [
+		...(unfinished ? [{key: 'resume', value: 'resume', label: `Resume the unfinished session: ${describeSession(unfinished)}`}] : []),
+		{key: 'start', value: 'start', label: 'Start a new setup'},
+		{key: 'quit', value: 'quit', label: 'Quit'},
+	];
+	return (
+		<Box flexDirection="column">
+			<Text bold>Set up managed identities for Azure Machine Learning</Text>
+			<Text dimColor>Guided, verified, resumable steps from the Azure documentation.</Text>
+			<Box marginY={1}>
+				<Text>
+					Signed in as <Text bold>{user.name}</Text>
+					{user.account ? ` (${user.account})` : ''} · {connectionLabel}
+				</Text>
+			</Box>
+			<SelectInput
+				items={items}
+				onSelect={(item) => {
+					if (item.value === 'resume' && unfinished) onResume(unfinished);
+					else if (item.value === 'start') onStart();
+					else onQuit('quit');
+				}}
+			/>
+			<Footer hints={[keyHints.move, keyHints.select, keyHints.quit]} />
+		</Box>
+	);
+}

@@ -1,0 +1,45 @@
+import type {AzureFailure} from '../src/azure/errors.js';
+import type {Plan, StepEvent, StepPhase, StepState} from '../src/plan/plan.js';
+
+export interface StepView {
+	readonly id: string;
+	readonly title: string;
+	readonly state: StepState;
+	readonly phase?: StepPhase;
+	readonly operationStatus?: string;
+	readonly startedAt?: number;
+	readonly elapsedMs?: number;
+	readonly detail?: string;
+	readonly error?: AzureFailure;
+}
+
+/** The Run screen's rows, folded from the runner's events. */
+export function initialRunView(plan: Plan): readonly StepView[] {
+	return plan.steps.map((step) => ({id: step.id, title: step.title, state: 'pending'}));
+}
+
+export function runViewReducer(steps: readonly StepView[], event: StepEvent): readonly StepView[] {
+	return steps.map((step) => {
+		if (step.id !== event.stepId) return step;
+		const {stepId: _stepId, ...fields} = event;
+		// A new phase starts with no stale operation status.
+		const operationStatus = event.phase && event.phase !== step.phase ? event.operationStatus : (event.operationStatus ?? step.operationStatus);
+		return {...step, ...fields, ...(operationStatus ? {operationStatus} : {operationStatus: undefined})};
+	});
+}
+
+const phaseLabels: Record<StepPhase, string> = {
+	check: 'checking what is in place',
+	apply: 'applying',
+	verify: 'verifying',
+};
+
+export function describeProgress(step: StepView): string {
+	const phase = step.phase ? phaseLabels[step.phase] : 'starting';
+	return step.operationStatus ? `${phase} · operation ${step.operationStatus}` : phase;
+}
+
+export function formatElapsed(ms: number): string {
+	const seconds = ms / 1000;
+	return seconds < 60 ? `${seconds.toFixed(1)}s` : `${Math.floor(seconds / 60)}m ${Math.round(seconds % 60)}s`;
+}

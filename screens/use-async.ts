@@ -1,0 +1,27 @@
+import {useCallback, useEffect, useState} from 'react';
+import {toAzureFailure, type AzureFailure} from '../src/azure/errors.js';
+
+export type AsyncState<T> =
+	| {readonly status: 'loading'}
+	| {readonly status: 'ready'; readonly value: T}
+	| {readonly status: 'failed'; readonly failure: AzureFailure};
+
+/** Runs a load once per `key`, and again on retry; results of a stale load are dropped. */
+export function useAsync<T>(load: () => Promise<T>, key: string): [AsyncState<T>, () => void] {
+	const [attempt, setAttempt] = useState(0);
+	const [state, setState] = useState<AsyncState<T>>({status: 'loading'});
+	useEffect(() => {
+		let current = true;
+		setState({status: 'loading'});
+		load().then(
+			(value) => current && setState({status: 'ready', value}),
+			(error: unknown) => current && setState({status: 'failed', failure: toAzureFailure(error)}),
+		);
+		return () => {
+			current = false;
+		};
+		// eslint-disable-next-line react-hooks/exhaustive-deps
+	}, [key, attempt]);
+	const retry = useCallback(() => setAttempt((value) => value + 1), []);
+	return [state, retry];
+}

@@ -1,0 +1,105 @@
+import type {WorkspaceSummary} from '../src/azure/gateway.js';
+import type {RunResult} from '../src/plan/runner.js';
+import type {Answers, Preparation} from '../src/scenarios/scenario.js';
+
+export type ScreenName = 'welcome' | 'subscription' | 'workspace' | 'scenario' | 'options' | 'plan' | 'run' | 'summary';
+
+export interface WizardState {
+	readonly screen: ScreenName;
+	readonly subscription?: {readonly id: string; readonly name: string};
+	readonly workspace?: WorkspaceSummary;
+	readonly scenarioId?: string;
+	readonly preparation?: Preparation;
+	readonly answers: Answers;
+	readonly runResult?: RunResult;
+	/** Bumped to start a fresh run of the same plan (retry). */
+	readonly runAttempt: number;
+}
+
+export type WizardAction =
+	| {readonly type: 'start'}
+	| {
+			readonly type: 'resumed';
+			readonly subscription: {readonly id: string; readonly name: string};
+			readonly workspace: WorkspaceSummary;
+			readonly scenarioId?: string;
+			readonly answers: Answers;
+			readonly planConfirmed: boolean;
+	  }
+	| {readonly type: 'subscription-chosen'; readonly subscription: {readonly id: string; readonly name: string}}
+	| {readonly type: 'workspace-chosen'; readonly workspace: WorkspaceSummary}
+	| {readonly type: 'scenario-chosen'; readonly scenarioId: string}
+	| {readonly type: 'prepared'; readonly preparation: Preparation}
+	| {readonly type: 'answered'; readonly questionId: string; readonly value: boolean | string}
+	| {readonly type: 'questions-complete'}
+	| {readonly type: 'plan-confirmed'}
+	| {readonly type: 'run-finished'; readonly result: RunResult}
+	| {readonly type: 'retry'}
+	| {readonly type: 'back'};
+
+export const initialWizardState: WizardState = {screen: 'welcome', answers: {}, runAttempt: 0};
+
+/** The wizard's whole navigation: pure, so it is tested without rendering anything. */
+export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
+	switch (action.type) {
+		case 'start':
+			return {...initialWizardState, screen: 'subscription'};
+		case 'resumed': {
+			const {subscription, workspace, answers} = action;
+			if (!action.scenarioId) return {...initialWizardState, subscription, workspace, screen: 'scenario'};
+			return {
+				...initialWizardState,
+				subscription,
+				workspace,
+				scenarioId: action.scenarioId,
+				answers,
+				screen: action.planConfirmed ? 'run' : 'options',
+			};
+		}
+		case 'subscription-chosen':
+			return {...initialWizardState, subscription: action.subscription, screen: 'workspace'};
+		case 'workspace-chosen':
+			return {...state, workspace: action.workspace, scenarioId: undefined, preparation: undefined, answers: {}, screen: 'scenario'};
+		case 'scenario-chosen':
+			return {...state, scenarioId: action.scenarioId, preparation: undefined, answers: {}, screen: 'options'};
+		case 'prepared':
+			return {...state, preparation: action.preparation};
+		case 'answered':
+			return {...state, answers: {...state.answers, [action.questionId]: action.value}};
+		case 'questions-complete':
+			return {...state, screen: 'plan'};
+		case 'plan-confirmed':
+			return {...state, screen: 'run', runResult: undefined};
+		case 'run-finished':
+			return {...state, runResult: action.result, screen: 'summary'};
+		case 'retry':
+			return {...state, runResult: undefined, runAttempt: state.runAttempt + 1, screen: 'run'};
+		case 'back':
+			return back(state);
+	}
+}
+
+function back(state: WizardState): WizardState {
+	switch (state.screen) {
+		case 'subscription':
+			return {...state, screen: 'welcome'};
+		case 'workspace':
+			return {...state, screen: 'subscription'};
+		case 'scenario':
+			return {...state, screen: 'workspace'};
+		case 'options':
+			return {...state, answers: {}, screen: 'scenario'};
+		case 'plan':
+			// Back to the questions, answered afresh; with none, back to the scenario list.
+			return hasQuestions(state)
+				? {...state, answers: {}, screen: 'options'}
+				: {...state, screen: 'scenario'};
+		default:
+			// Welcome has nowhere to go back to; a run cannot be backed out of; a summary is final.
+			return state;
+	}
+}
+
+function hasQuestions(state: WizardState): boolean {
+	return state.preparation?.kind === 'ready' && state.preparation.questions.length > 0;
+}

@@ -1,0 +1,59 @@
+import {DemoCredential, signedInUserFromToken, type SignedInUser} from './credential.js';
+import type {AzureGateway} from './gateway.js';
+import type {TraceSink} from './pipeline.js';
+import {SdkGateway} from './sdk-gateway.js';
+
+export const azureResourceManager = 'https://management.azure.com';
+
+export interface AzureSession {
+	readonly gateway: AzureGateway;
+	readonly user: SignedInUser;
+	readonly label: string;
+	readonly mode: 'demo' | 'azure';
+	close(): Promise<void>;
+}
+
+export interface DemoOptions {
+	readonly stateDir: string;
+	readonly trace?: TraceSink;
+	/** How long the demo tenant's long-running operations take. */
+	readonly lroDurationMs?: number;
+}
+
+/** Demo mode: the built-in emulator over HTTPS, reached by the same SDK clients as Azure. */
+export async function connectToDemoTenant(options: DemoOptions): Promise<AzureSession> {
+	const {startEmulator, DEMO_TENANT} = await import('../emulator/index.js');
+	const emulator = await startEmulator({
+		stateDir: options.stateDir,
+		...(options.lroDurationMs === undefined ? {} : {lroDurationMs: options.lroDurationMs}),
+	});
+	const gateway = new SdkGateway({
+		endpoint: emulator.url,
+		credential: new DemoCredential(),
+		caCertPem: emulator.caCertPem,
+		...(options.trace ? {trace: options.trace} : {}),
+	});
+	return {
+		gateway,
+		user: {name: DEMO_TENANT.user.name, account: DEMO_TENANT.user.upn, tenantId: DEMO_TENANT.tenantId},
+		label: 'demo tenant (built-in Azure emulator, no Azure account needed)',
+		mode: 'demo',
+		close: () => emulator.close(),
+	};
+}
+
+/** Real mode: DefaultAzureCredential (environment, managed identity, Azure CLI, …) against Resource Manager. */
+export async function connectToAzure(options: {readonly trace?: TraceSink}): Promise<AzureSession> {
+	const {DefaultAzureCredential} = await import('@azure/identity');
+	const credential = new DefaultAzureCredential();
+	// Signing in up front tells the user who they are before anything is read; the token stays in memory.
+	const token = await credential.getToken(`${azureResourceManager}/.default`);
+	const user = signedInUserFromToken(token.token) ?? {name: 'signed-in principal'};
+	return {
+		gateway: new SdkGateway({endpoint: azureResourceManager, credential, ...(options.trace ? {trace: options.trace} : {})}),
+		user,
+		label: 'Azure Resource Manager',
+		mode: 'azure',
+		close: async () => {},
+	};
+}

@@ -1,0 +1,41 @@
+/** An Azure failure reduced to what the wizard shows and matches on: always by `code`, never by message. */
+export interface AzureFailure {
+	readonly code: string;
+	readonly message: string;
+	readonly statusCode?: number;
+}
+
+interface ErrorLike {
+	code?: unknown;
+	statusCode?: unknown;
+	message?: unknown;
+	details?: unknown;
+	name?: unknown;
+}
+
+export function toAzureFailure(error: unknown): AzureFailure {
+	if (error && typeof error === 'object') {
+		const candidate = error as ErrorLike;
+		const details = candidate.details as {error?: {code?: string; message?: string}} | undefined;
+		const code =
+			details?.error?.code ??
+			(typeof candidate.code === 'string' && candidate.code ? candidate.code : undefined) ??
+			(candidate.name === 'CredentialUnavailableError' ? 'CredentialUnavailable' : undefined) ??
+			(candidate.name === 'AuthenticationError' ? 'AuthenticationFailed' : undefined) ??
+			'UnexpectedError';
+		const message =
+			details?.error?.message ??
+			(typeof candidate.message === 'string' ? candidate.message : String(error));
+		const statusCode = typeof candidate.statusCode === 'number' ? candidate.statusCode : undefined;
+		return statusCode === undefined ? {code, message} : {code, message, statusCode};
+	}
+	return {code: 'UnexpectedError', message: String(error)};
+}
+
+/** Codes that mean "the thing you asked about is not there": callers turn them into a plain answer. */
+export function isNotFound(failure: AzureFailure): boolean {
+	return (
+		failure.statusCode === 404 ||
+		['ResourceNotFound', 'ResourceGroupNotFound', 'SubscriptionNotFound', 'NotFound'].includes(failure.code)
+	);
+}

@@ -1,0 +1,149 @@
+import {randomUUID} from 'node:crypto';
+import {mkdirSync, readdirSync} from 'node:fs';
+import Conf from 'conf';
+import type {StepJournal, StepJournalEntry} from '../plan/runner.js';
+
+export type SessionMode = 'demo' | 'azure';
+export type SessionStatus = 'choosing' | 'running' | 'completed' | 'failed';
+
+/** What the user chose, saved the moment each choice is made. Never a token or a secret. */
+export interface SessionChoices {
+	readonly subscription?: {readonly id: string; readonly name: string};
+	readonly workspace?: {readonly id: string; readonly name: string; readonly resourceGroup: string};
+	readonly scenarioId?: string;
+	readonly answers?: Readonly<Record<string, boolean | string>>;
+	/** Set when the user confirmed the plan: a resumed session goes straight to the run. */
+	readonly planConfirmed?: boolean;
+}
+
+export interface SessionRecord {
+	readonly id: string;
+	readonly mode: SessionMode;
+	readonly createdAt: string;
+	readonly updatedAt: string;
+	readonly status: SessionStatus;
+	readonly choices: SessionChoices;
+	readonly steps: Readonly<Record<string, StepJournalEntry>>;
+}
+
+export interface UnreadableSession {
+	readonly path: string;
+	readonly reason: string;
+}
+
+/**
+ * One file per session (conf writes atomically), so a damaged file costs one session, never all.
+ */
+export class SessionStore {
+	readonly directory: string;
+
+	constructor(directory: string) {
+		this.directory = directory;
+	}
+
+	#file(id: string): Conf<SessionRecord> {
+		mkdirSync(this.directory, {recursive: true});
+		return new Conf<SessionRecord>({
+			cwd: this.directory,
+			configName: `session-${id}`,
+			accessPropertiesByDotNotation: false,
+			configFileMode: 0o600,
+		});
+	}
+
+	create(mode: SessionMode, now = new Date()): Session {
+		const id = `${now.toISOString().slice(0, 10).replaceAll('-', '')}-${randomUUID().slice(0, 8)}`;
+		const record: SessionRecord = {
+			id,
+			mode,
+			createdAt: now.toISOString(),
+			updatedAt: now.toISOString(),
+			status: 'choosing',
+			choices: {},
+			steps: {},
+		};
+		const file = this.#file(id);
+		file.store = record;
+		return new Session(file);
+	}
+
+	open(id: string): Session {
+		const file = this.#file(id);
+		if (file.get('id') !== id) throw new Error(`No saved session ${id} in ${this.directory}.`);
+		return new Session(file);
+	}
+
+	list(): {sessions: SessionRecord[]; unreadable: UnreadableSession[]} {
+		let names: string[];
+		try {
+			names = readdirSync(this.directory);
+		} catch {
+			return {sessions: [], unreadable: []};
+		}
+		const sessions: SessionRecord[] = [];
+		const unreadable: UnreadableSession[] = [];
+		for (const name of names) {
+			const match = /^session-(.+)\.json$/.exec(name);
+			if (!match) continue;
+			try {
+				const record = this.#file(match[1]!).store;
+				if (record.id) sessions.push(record);
+			} catch (error) {
+				unreadable.push({path: `${this.directory}/${name}`, reason: error instanceof Error ? error.message : String(error)});
+			}
+		}
+		sessions.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
+		return {sessions, unreadable};
+	}
+
+	/** The most recent session that has not completed, for this mode (demo sessions resume in demo mode). */
+	latestUnfinished(mode: SessionMode): SessionRecord | undefined {
+		return this.list().sessions.find((session) => session.mode === mode && session.status !== 'completed');
+	}
+}
+
+export class Session implements StepJournal {
+	readonly #file: Conf<SessionRecord>;
+
+	constructor(file: Conf<SessionRecord>) {
+		this.#file = file;
+	}
+
+	get record(): SessionRecord {
+		return this.#file.store;
+	}
+
+	get id(): string {
+		return this.record.id;
+	}
+
+	#update(change: Partial<SessionRecord>): void {
+		this.#file.store = {...this.record, ...change, updatedAt: new Date().toISOString()};
+	}
+
+	/** Merges choices; a key given as undefined is forgotten (the user went back and chose again). */
+	saveChoices(choices: Partial<SessionChoices>): void {
+		const merged: Record<string, unknown> = {...this.record.choices};
+		for (const [key, value] of Object.entries(choices)) {
+			if (value === undefined) delete merged[key];
+			else merged[key] = value;
+		}
+		this.#update({choices: merged as SessionChoices});
+	}
+
+	setStatus(status: SessionStatus): void {
+		this.#update({status});
+	}
+
+	clearSteps(): void {
+		this.#update({steps: {}});
+	}
+
+	read(): Readonly<Record<string, StepJournalEntry>> {
+		return this.record.steps;
+	}
+
+	write(stepId: string, entry: StepJournalEntry): void {
+		this.#update({steps: {...this.record.steps, [stepId]: entry}});
+	}
+}
