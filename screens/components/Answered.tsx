@@ -13,7 +13,7 @@ export function Answered({items}: {readonly items: readonly AnsweredItem[]}) {
 			{items.map((item) => (
 				<Text key={item.label}>
 					<Text color="green">✔ </Text>
-					<Text dimColor>{item.label.padEnd(13)}</Text>
+					<Text dimColor>{item.label.padEnd(14)}</Text>
 					{item.value}
 				</Text>
 			))}

@@ -23,7 +23,7 @@ export interface FilterableSelectProps {
 function Item({isSelected = false, label}: {readonly isSelected?: boolean; readonly label: string}) {
 	const [name, detail] = label.split('\t');
 	return (
-		<Text>
+		<Text wrap="truncate-end">
 			<Text color={isSelected ? 'cyan' : undefined} bold={isSelected}>
 				{name}
 			</Text>
