@@ -8,5 +8,4 @@ export default defineConfig({
 		// The end-to-end tests each drive a real terminal; two cores, so keep parallelism modest.
 		maxWorkers: 2,
 	},
-	esbuild: {jsx: 'automatic'},
 });

@@ -22,11 +22,10 @@ export function describeWorkspace(workspace: WorkspaceSummary, registries: reado
 	let registry = 'no ACR yet';
 	if (workspace.containerRegistryId) {
 		const found = registries.find((candidate) => sameResourceId(candidate.id, workspace.containerRegistryId));
-		registry = found
-			? `ACR ${found.name} (admin user ${found.adminUserEnabled ? 'enabled' : 'disabled'})`
-			: `ACR ${workspace.containerRegistryId.split('/').pop()}`;
+		registry = found ? `ACR admin user ${found.adminUserEnabled ? 'enabled' : 'disabled'}` : 'ACR not visible to you';
 	}
-	return `${workspace.resourceGroup} · ${workspace.location} · ${identity} · ${registry}`;
+	// Most telling first: rows are cut at the terminal's width.
+	return `${registry} · ${identity} · ${workspace.resourceGroup} · ${workspace.location}`;
 }
 
 export function Workspace({gateway, subscription, onChosen, onBack, onQuit}: WorkspaceProps) {

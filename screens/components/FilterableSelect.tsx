@@ -20,6 +20,15 @@ export interface FilterableSelectProps {
 	readonly limit?: number;
 }
 
+/** ink-select-input's pointer, kept from shrinking when a row is truncated. */
+function Indicator({isSelected = false}: {readonly isSelected?: boolean}) {
+	return (
+		<Box marginRight={1} flexShrink={0}>
+			<Text color="cyan">{isSelected ? '❯' : ' '}</Text>
+		</Box>
+	);
+}
+
 function Item({isSelected = false, label}: {readonly isSelected?: boolean; readonly label: string}) {
 	const [name, detail] = label.split('\t');
 	return (
@@ -81,6 +90,7 @@ export function FilterableSelect({items, onSelect, onHighlight, onFilteringChang
 					isFocused={!state.isFiltering}
 					limit={limit}
 					itemComponent={Item}
+					indicatorComponent={Indicator}
 					onSelect={(item) => onSelect(item.value)}
 					onHighlight={(item) => onHighlight?.(item.value)}
 				/>

@@ -1,6 +1,6 @@
 import {appendFileSync} from 'node:fs';
 import {Agent} from 'node:https';
-import type {PipelinePolicy} from '@azure/core-rest-pipeline';
+import type {Pipeline, PipelinePolicy} from '@azure/core-rest-pipeline';
 
 export interface AdditionalPolicyConfig {
 	readonly policy: PipelinePolicy;
@@ -92,10 +92,14 @@ export function tracePolicy(sink: TraceSink): PipelinePolicy {
 	};
 }
 
-export function clientPolicies(options: {caCertPem?: string; trace?: TraceSink}): AdditionalPolicyConfig[] {
-	const policies: AdditionalPolicyConfig[] = [];
-	if (options.caCertPem) policies.push({policy: trustCertificatePolicy(options.caCertPem), position: 'perCall'});
-	// perRetry so that every attempt the SDK makes, including retries and LRO polls, is traced.
-	if (options.trace) policies.push({policy: tracePolicy(options.trace), position: 'perRetry'});
-	return policies;
+export function clientPolicies(options: {caCertPem?: string}): AdditionalPolicyConfig[] {
+	return options.caCertPem ? [{policy: trustCertificatePolicy(options.caCertPem), position: 'perCall'}] : [];
+}
+
+/**
+ * Traces after signing, so the log shows each request exactly as sent (every retry and LRO poll
+ * included), with the Authorization header replaced.
+ */
+export function attachTrace(pipeline: Pipeline, sink: TraceSink): void {
+	pipeline.addPolicy(tracePolicy(sink), {afterPhase: 'Sign'});
 }

@@ -2,7 +2,8 @@ import type {TokenCredential} from '@azure/core-auth';
 import {AzureMachineLearningWorkspaces, type Workspace} from '@azure/arm-machinelearning';
 import {ContainerRegistryManagementClient, type Registry} from '@azure/arm-containerregistry';
 import {SubscriptionClient} from '@azure/arm-resources-subscriptions';
-import {clientPolicies, type TraceSink} from './pipeline.js';
+import type {Pipeline} from '@azure/core-rest-pipeline';
+import {attachTrace, clientPolicies, type TraceSink} from './pipeline.js';
 import type {AzureGateway, RegistrySummary, SubscriptionSummary, WorkspaceSummary} from './gateway.js';
 import {parseResourceId} from './resource-id.js';
 import {isNotFound, toAzureFailure} from './errors.js';
@@ -28,19 +29,20 @@ export class SdkGateway implements AzureGateway {
 	}
 
 	get #options() {
-		const {endpoint, caCertPem, trace} = this.#connection;
+		const {endpoint, caCertPem} = this.#connection;
 		const credentialScopes = [`${new URL(endpoint).origin}/.default`];
 		return {
 			endpoint,
 			credentialScopes,
-			additionalPolicies: clientPolicies({...(caCertPem ? {caCertPem} : {}), ...(trace ? {trace} : {})}),
+			additionalPolicies: clientPolicies(caCertPem ? {caCertPem} : {}),
 		};
 	}
 
-	#client<T>(key: string, create: () => T): T {
+	#client<T extends {pipeline: Pipeline}>(key: string, create: () => T): T {
 		let client = this.#clients.get(key) as T | undefined;
 		if (!client) {
 			client = create();
+			if (this.#connection.trace) attachTrace(client.pipeline, this.#connection.trace);
 			this.#clients.set(key, client);
 		}
 		return client;

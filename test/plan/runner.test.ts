@@ -1,0 +1,118 @@
+import {describe, expect, it} from 'vitest';
+import type {Plan, PlanStep, StepEvent} from '../../src/plan/plan.js';
+import {runPlan, type StepJournal, type StepJournalEntry} from '../../src/plan/runner.js';
+
+interface FakeResource {
+	applied: boolean;
+	applyCalls: number;
+}
+
+function idempotentStep(id: string, resource: FakeResource, options: {failApply?: Error; verifyFails?: boolean} = {}): PlanStep {
+	return {
+		id,
+		title: `Step ${id}`,
+		target: {kind: 'Thing', name: id},
+		azCommand: `az thing update --name ${id}`,
+		async check() {
+			return resource.applied ? {satisfied: true, detail: `${id} already there`} : {satisfied: false, detail: 'missing'};
+		},
+		async apply(report) {
+			resource.applyCalls += 1;
+			report({operationStatus: 'InProgress'});
+			if (options.failApply) throw options.failApply;
+			resource.applied = true;
+		},
+		async verify() {
+			return options.verifyFails ? {ok: false, detail: 'still missing'} : {ok: resource.applied, detail: `${id} in place`};
+		},
+	};
+}
+
+function memoryJournal(initial: Record<string, StepJournalEntry> = {}): StepJournal & {entries: Record<string, StepJournalEntry>} {
+	const entries = {...initial};
+	return {
+		entries,
+		read: () => entries,
+		write: (stepId, entry) => {
+			entries[stepId] = entry;
+		},
+	};
+}
+
+describe('runPlan', () => {
+	it('checks, applies and verifies a step that is not yet in place', async () => {
+		const resource = {applied: false, applyCalls: 0};
+		const events: StepEvent[] = [];
+		const plan: Plan = {scenarioId: 's', title: 'T', steps: [idempotentStep('a', resource)]};
+
+		const result = await runPlan(plan, {onEvent: (event) => events.push(event)});
+
+		expect(result.outcome).toBe('completed');
+		expect(result.steps).toMatchObject([{stepId: 'a', state: 'done', detail: 'a in place'}]);
+		expect(resource.applyCalls).toBe(1);
+		expect(events.map((event) => [event.state, event.phase])).toEqual([
+			['pending', undefined],
+			['running', 'check'],
+			['running', 'apply'],
+			['running', 'apply'],
+			['running', 'verify'],
+			['done', undefined],
+		]);
+		expect(events.find((event) => event.operationStatus)?.operationStatus).toBe('InProgress');
+	});
+
+	it('skips a step whose check finds it already done, without applying', async () => {
+		const resource = {applied: true, applyCalls: 0};
+		const result = await runPlan({scenarioId: 's', title: 'T', steps: [idempotentStep('a', resource)]});
+		expect(result.steps).toMatchObject([{state: 'skipped', detail: 'a already there'}]);
+		expect(resource.applyCalls).toBe(0);
+	});
+
+	it('stops at the first failure with the Azure error code, leaving later steps pending', async () => {
+		const first = {applied: false, applyCalls: 0};
+		const second = {applied: false, applyCalls: 0};
+		const throttled = Object.assign(new Error('Too many requests'), {code: 'TooManyRequests', statusCode: 429});
+		const events: StepEvent[] = [];
+		const result = await runPlan(
+			{scenarioId: 's', title: 'T', steps: [idempotentStep('a', first, {failApply: throttled}), idempotentStep('b', second)]},
+			{onEvent: (event) => events.push(event)},
+		);
+		expect(result.outcome).toBe('failed');
+		expect(result.steps).toEqual([
+			{stepId: 'a', title: 'Step a', state: 'failed', error: {code: 'TooManyRequests', message: 'Too many requests', statusCode: 429}},
+		]);
+		expect(second.applyCalls).toBe(0);
+		expect(events.filter((event) => event.stepId === 'b').map((event) => event.state)).toEqual(['pending']);
+	});
+
+	it('fails a step whose verification does not hold, with code VerificationFailed', async () => {
+		const result = await runPlan({
+			scenarioId: 's',
+			title: 'T',
+			steps: [idempotentStep('a', {applied: false, applyCalls: 0}, {verifyFails: true})],
+		});
+		expect(result.steps[0]).toMatchObject({state: 'failed', error: {code: 'VerificationFailed', message: 'still missing'}});
+	});
+
+	it('journals every state as it goes and does not redo steps the journal has as done', async () => {
+		const a = {applied: false, applyCalls: 0};
+		const b = {applied: false, applyCalls: 0};
+		const journal = memoryJournal({a: {state: 'done', detail: 'earlier', at: '2026-01-01T00:00:00.000Z'}});
+		const result = await runPlan({scenarioId: 's', title: 'T', steps: [idempotentStep('a', a), idempotentStep('b', b)]}, {journal});
+		expect(a.applyCalls).toBe(0);
+		expect(b.applyCalls).toBe(1);
+		expect(result.steps.map((step) => [step.stepId, step.state, step.fromJournal ?? false])).toEqual([
+			['a', 'done', true],
+			['b', 'done', false],
+		]);
+		expect(journal.entries['b']?.state).toBe('done');
+	});
+
+	it('starts a step the journal left running with its check, so a write that reached Azure is not repeated', async () => {
+		const resource = {applied: true, applyCalls: 0};
+		const journal = memoryJournal({a: {state: 'running', at: '2026-01-01T00:00:00.000Z'}});
+		const result = await runPlan({scenarioId: 's', title: 'T', steps: [idempotentStep('a', resource)]}, {journal});
+		expect(result.steps[0]?.state).toBe('skipped');
+		expect(resource.applyCalls).toBe(0);
+	});
+});

@@ -1,0 +1,93 @@
+import {describe, expect, it} from 'vitest';
+import type {WorkspaceSummary} from '../../src/azure/gateway.js';
+import {initialWizardState, wizardReducer, type WizardState} from '../../screens/wizard-state.js';
+
+const workspace: WorkspaceSummary = {
+	id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w',
+	name: 'w',
+	resourceGroup: 'rg',
+	subscriptionId: 's',
+	location: 'eastus',
+};
+const subscription = {id: 's', name: 'Contoso'};
+
+function walk(...actions: Parameters<typeof wizardReducer>[1][]): WizardState {
+	return actions.reduce(wizardReducer, initialWizardState);
+}
+
+describe('wizardReducer', () => {
+	it('walks welcome → subscription → workspace → scenario → options → plan → run → summary', () => {
+		const screens = [
+			{type: 'start'},
+			{type: 'subscription-chosen', subscription},
+			{type: 'workspace-chosen', workspace},
+			{type: 'scenario-chosen', scenarioId: 'x'},
+			{type: 'questions-complete'},
+			{type: 'plan-confirmed'},
+			{type: 'run-finished', result: {outcome: 'completed', steps: []}},
+		].map((_, index, all) => walk(...(all.slice(0, index + 1) as Parameters<typeof wizardReducer>[1][])).screen);
+		expect(screens).toEqual(['subscription', 'workspace', 'scenario', 'options', 'plan', 'run', 'summary']);
+	});
+
+	it('goes back one screen at a time with Esc, forgetting the answers it leaves', () => {
+		let state = walk(
+			{type: 'start'},
+			{type: 'subscription-chosen', subscription},
+			{type: 'workspace-chosen', workspace},
+			{type: 'scenario-chosen', scenarioId: 'x'},
+			{type: 'prepared', preparation: {kind: 'ready', facts: {}, findings: [], questions: [{kind: 'confirm', id: 'q', prompt: 'p', yesLabel: 'y', noLabel: 'n', requiredYes: true}]}},
+			{type: 'answered', questionId: 'q', value: true},
+			{type: 'questions-complete'},
+		);
+		expect(state.screen).toBe('plan');
+		state = wizardReducer(state, {type: 'back'});
+		expect(state).toMatchObject({screen: 'options', answers: {}});
+		state = wizardReducer(state, {type: 'back'});
+		expect(state.screen).toBe('scenario');
+		state = wizardReducer(state, {type: 'back'});
+		expect(state.screen).toBe('workspace');
+		state = wizardReducer(state, {type: 'back'});
+		expect(state.screen).toBe('subscription');
+		state = wizardReducer(state, {type: 'back'});
+		expect(state.screen).toBe('welcome');
+	});
+
+	it('from a plan without questions, goes back to the scenario list', () => {
+		const state = walk(
+			{type: 'start'},
+			{type: 'subscription-chosen', subscription},
+			{type: 'workspace-chosen', workspace},
+			{type: 'scenario-chosen', scenarioId: 'x'},
+			{type: 'prepared', preparation: {kind: 'ready', facts: {}, findings: [], questions: []}},
+			{type: 'questions-complete'},
+			{type: 'back'},
+		);
+		expect(state.screen).toBe('scenario');
+	});
+
+	it('cannot go back from a running plan or a summary', () => {
+		const running = walk({type: 'start'}, {type: 'subscription-chosen', subscription}, {type: 'workspace-chosen', workspace}, {type: 'scenario-chosen', scenarioId: 'x'}, {type: 'plan-confirmed'});
+		expect(wizardReducer(running, {type: 'back'})).toBe(running);
+	});
+
+	it('resumes a session at its plan, or straight into the run once the plan was confirmed', () => {
+		const base = {type: 'resumed', subscription, workspace, scenarioId: 'x', answers: {q: true}} as const;
+		expect(walk({...base, planConfirmed: false})).toMatchObject({screen: 'options', answers: {q: true}});
+		expect(walk({...base, planConfirmed: true}).screen).toBe('run');
+		expect(walk({type: 'resumed', subscription, workspace, answers: {}, planConfirmed: false}).screen).toBe('scenario');
+	});
+
+	it('choosing another workspace forgets the scenario and its answers', () => {
+		const state = walk(
+			{type: 'start'},
+			{type: 'subscription-chosen', subscription},
+			{type: 'workspace-chosen', workspace},
+			{type: 'scenario-chosen', scenarioId: 'x'},
+			{type: 'answered', questionId: 'q', value: true},
+			{type: 'back'},
+			{type: 'back'},
+			{type: 'workspace-chosen', workspace: {...workspace, name: 'other'}},
+		);
+		expect(state).toMatchObject({screen: 'scenario', answers: {}, scenarioId: undefined});
+	});
+});

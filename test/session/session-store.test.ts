@@ -1,0 +1,68 @@
+import {mkdtempSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {describe, expect, it} from 'vitest';
+import {SessionStore} from '../../src/session/session-store.js';
+
+function freshStore(): SessionStore {
+	return new SessionStore(join(mkdtempSync(join(tmpdir(), 'aml-identity-sessions-')), 'sessions'));
+}
+
+describe('SessionStore', () => {
+	it('saves each choice as it is made, readable by a new store on the same directory', () => {
+		const store = freshStore();
+		const session = store.create('demo');
+		session.saveChoices({subscription: {id: 's1', name: 'Contoso ML Production'}});
+		session.saveChoices({workspace: {id: '/w', name: 'mlw-fraud-prod', resourceGroup: 'rg'}, scenarioId: 'acr-disable-admin-user'});
+
+		const reopened = new SessionStore(store.directory).open(session.id).record;
+		expect(reopened.choices).toEqual({
+			subscription: {id: 's1', name: 'Contoso ML Production'},
+			workspace: {id: '/w', name: 'mlw-fraud-prod', resourceGroup: 'rg'},
+			scenarioId: 'acr-disable-admin-user',
+		});
+	});
+
+	it('forgets a choice saved as undefined (the user went back and chose again)', () => {
+		const session = freshStore().create('demo');
+		session.saveChoices({scenarioId: 'x', answers: {q: true}});
+		session.saveChoices({scenarioId: undefined, answers: undefined});
+		expect(session.record.choices).toEqual({});
+	});
+
+	it('journals step states and offers the latest unfinished session of the same mode', () => {
+		const store = freshStore();
+		const done = store.create('demo', new Date('2026-11-01T10:00:00Z'));
+		done.setStatus('completed');
+		const unfinished = store.create('demo', new Date('2026-11-02T10:00:00Z'));
+		unfinished.write('disable-admin-user', {state: 'running', at: '2026-11-02T10:01:00Z'});
+		store.create('azure', new Date('2026-11-03T10:00:00Z'));
+
+		const latest = store.latestUnfinished('demo');
+		expect(latest?.id).toBe(unfinished.id);
+		expect(latest?.steps).toEqual({'disable-admin-user': {state: 'running', at: '2026-11-02T10:01:00Z'}});
+	});
+
+	it('reports a corrupt session file by path and still lists the others', () => {
+		const store = freshStore();
+		const good = store.create('demo');
+		const bad = store.create('demo');
+		const badPath = join(store.directory, `session-${bad.id}.json`);
+		writeFileSync(badPath, '{not json');
+
+		const {sessions, unreadable} = store.list();
+		expect(sessions.map((session) => session.id)).toEqual([good.id]);
+		expect(unreadable.map((entry) => entry.path)).toEqual([badPath]);
+		// Listing never rewrites or removes the damaged file.
+		expect(readFileSync(badPath, 'utf8')).toBe('{not json');
+	});
+
+	it('writes nothing that looks like a token', () => {
+		const store = freshStore();
+		const session = store.create('demo');
+		session.saveChoices({subscription: {id: 's', name: 'n'}});
+		for (const name of readdirSync(store.directory)) {
+			expect(readFileSync(join(store.directory, name), 'utf8')).not.toMatch(/token|Bearer|secret/i);
+		}
+	});
+});
