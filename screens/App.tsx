@@ -59,7 +59,7 @@ export function App({connection, store, resume, onExit}: AppProps) {
 	const [state, dispatch] = useReducer(wizardReducer, initialWizardState);
 	const session = useRef<Session | undefined>(undefined);
 	const [unfinished] = useState<SessionRecord | undefined>(() =>
-		typeof resume === 'string' ? store.open(resume).record : store.latestUnfinished(connection.mode),
+		typeof resume === 'string' ? store.find(resume) : store.latestUnfinished(connection.mode),
 	);
 	const [resumeFailure, setResumeFailure] = useState<AzureFailure | undefined>();
 	const [preparationFailure, setPreparationFailure] = useState<AzureFailure | undefined>();

@@ -40,20 +40,34 @@ export function Options({workspace, scenario, preparation, preparationFailure, a
 			{preparationFailure ? <FailureMessage title={`Could not read ${workspace.name}`} failure={preparationFailure} /> : null}
 			{preparation?.kind === 'blocked' ? (
 				<Box flexDirection="column">
-					<Text color="yellow">⚠ {preparation.reason}</Text>
+					<Box>
+						<Text color="yellow">⚠ </Text>
+						<Text color="yellow">{preparation.reason}</Text>
+					</Box>
 					{preparation.nextSteps.map((step) => (
-						<Text key={step}>→ {step}</Text>
+						<Box key={step}>
+							<Text>→ </Text>
+							<Text>{step}</Text>
+						</Box>
 					))}
 				</Box>
 			) : null}
 			{preparation?.kind === 'ready' ? (
 				<Box flexDirection="column">
 					{preparation.findings.map((finding) => (
-						<Text key={finding}>• {finding}</Text>
+						<Box key={finding}>
+							<Text>• </Text>
+							<Text>{finding}</Text>
+						</Box>
 					))}
 					{question ? (
 						<Box flexDirection="column" marginTop={1}>
-							{question.warning ? <Text color="yellow">⚠ {question.warning}</Text> : null}
+							{question.warning ? (
+								<Box>
+									<Text color="yellow">⚠ </Text>
+									<Text color="yellow">{question.warning}</Text>
+								</Box>
+							) : null}
 							<Text bold>{question.prompt}</Text>
 							<SelectInput
 								key={question.id}

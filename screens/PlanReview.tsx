@@ -21,12 +21,13 @@ export function PlanReview({plan, onConfirm, onBack, onQuit}: PlanReviewProps) {
 					<Text>
 						{index + 1}. {step.title}
 					</Text>
-					<Text dimColor>
-						{'   '}
-						{step.target.kind}: {step.target.name}
-					</Text>
-					<Text color="gray">{`   $ ${step.azCommand}`}</Text>
-					{step.note ? <Text dimColor>{`   ${step.note}`}</Text> : null}
+					<Box flexDirection="column" paddingLeft={3}>
+						<Text dimColor>
+							{step.target.kind}: {step.target.name}
+						</Text>
+						<Text color="gray">$ {step.azCommand}</Text>
+						{step.note ? <Text dimColor>{step.note}</Text> : null}
+					</Box>
 				</Box>
 			))}
 			<Footer hints={['Enter run the plan', keyHints.back, keyHints.quit]} />

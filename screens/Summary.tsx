@@ -22,7 +22,9 @@ function Section({title, lines, color}: {readonly title: string; readonly lines:
 				{title}
 			</Text>
 			{lines.map((line) => (
-				<Text key={line}>  {line}</Text>
+				<Box key={line} paddingLeft={2}>
+					<Text>{line}</Text>
+				</Box>
 			))}
 		</Box>
 	);
