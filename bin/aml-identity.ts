@@ -29,7 +29,7 @@ const cli = meow(
 		flags: {
 			resume: {type: 'string'},
 			trace: {type: 'string'},
-			port: {type: 'number'},
+			port: {type: 'string'},
 			reset: {type: 'boolean', default: false},
 		},
 	},
@@ -48,10 +48,20 @@ if (!['wizard', 'demo', 'emulator'].includes(command) || extra.length > 0) {
 const home = homeDirectory();
 
 async function runEmulator(): Promise<void> {
-	const port = cli.flags.port ?? 0;
-	if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port ${cli.flags.port} is not a port number: use 0 to 65535.`);
+	const port = Number(cli.flags.port ?? 0);
+	if (!/^\d+$/.test(cli.flags.port ?? '0') || port > 65535) {
+		fail(`--port "${cli.flags.port}" is not a port number: use 1 to 65535, or 0 (the default) for any free port.`);
+	}
 	const {startEmulator} = await import('../src/emulator/index.js');
-	const emulator = await startEmulator({stateDir: emulatorDirectory(home), port});
+	let emulator;
+	try {
+		emulator = await startEmulator({stateDir: emulatorDirectory(home), port});
+	} catch (error) {
+		const {toAzureFailure} = await import('../src/azure/errors.js');
+		const {nextStepFor} = await import('../src/azure/next-steps.js');
+		const failure = toAzureFailure(error);
+		fail(`the emulator could not start (${failure.code}): ${failure.message}\n→ ${nextStepFor(failure)}`, 1);
+	}
 	process.stdout.write(
 		[
 			`Azure emulator (demo tenant) listening on ${emulator.url}`,
@@ -104,7 +114,8 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 		const {toAzureFailure} = await import('../src/azure/errors.js');
 		const {nextStepFor} = await import('../src/azure/next-steps.js');
 		const failure = toAzureFailure(error);
-		fail(`could not sign in (${failure.code}): ${failure.message}\n→ ${nextStepFor(failure)}`, 1);
+		const what = mode === 'demo' ? 'could not start the demo tenant' : 'could not sign in to Azure';
+		fail(`${what} (${failure.code}): ${failure.message}\n→ ${nextStepFor(failure)}`, 1);
 	}
 
 	const [{render}, {createElement}, {App}, {SessionStore}] = await Promise.all([
@@ -114,6 +125,18 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 		import('../src/session/session-store.js'),
 	]);
 	const store = new SessionStore(sessionsDirectory(home));
+	const resumeCommand = mode === 'demo' ? 'aml-identity demo --resume' : 'aml-identity --resume';
+	if (cli.flags.resume) {
+		const saved = store.find(cli.flags.resume);
+		if (!saved) {
+			await connection.close();
+			fail(`there is no saved session "${cli.flags.resume}" in ${store.directory}. Run ${resumeCommand} (no ID) to resume the latest unfinished one.`);
+		}
+		if (saved.mode !== mode) {
+			await connection.close();
+			fail(`session ${saved.id} was made in ${saved.mode === 'demo' ? 'demo mode' : 'Azure'}: resume it with ${saved.mode === 'demo' ? 'aml-identity demo' : 'aml-identity'} --resume ${saved.id}.`);
+		}
+	}
 	type Outcome = Parameters<Parameters<typeof App>[0]['onExit']>[0];
 	let outcome: Outcome | undefined;
 	const resume = cli.flags.resume === undefined ? undefined : cli.flags.resume === '' ? true : cli.flags.resume;
@@ -131,7 +154,6 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 	await instance.waitUntilExit();
 	await connection.close();
 
-	const resumeCommand = mode === 'demo' ? 'aml-identity demo --resume' : 'aml-identity --resume';
 	if (outcome?.kind === 'quit') {
 		process.stdout.write(
 			outcome.sessionId ? `Session ${outcome.sessionId} is saved. Resume it with: ${resumeCommand}\n` : 'Bye.\n',

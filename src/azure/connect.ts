@@ -23,10 +23,18 @@ export interface DemoOptions {
 /** Demo mode: the built-in emulator over HTTPS, reached by the same SDK clients as Azure. */
 export async function connectToDemoTenant(options: DemoOptions): Promise<AzureSession> {
 	const {startEmulator, DEMO_TENANT} = await import('../emulator/index.js');
-	const emulator = await startEmulator({
-		stateDir: options.stateDir,
-		...(options.lroDurationMs === undefined ? {} : {lroDurationMs: options.lroDurationMs}),
-	});
+	let emulator;
+	try {
+		emulator = await startEmulator({
+			stateDir: options.stateDir,
+			...(options.lroDurationMs === undefined ? {} : {lroDurationMs: options.lroDurationMs}),
+		});
+	} catch (error) {
+		throw Object.assign(
+			new Error(`The demo tenant in ${options.stateDir} could not be loaded: ${(error as Error).message}`),
+			{code: 'DemoTenantUnreadable'},
+		);
+	}
 	const gateway = new SdkGateway({
 		endpoint: emulator.url,
 		credential: new DemoCredential(),

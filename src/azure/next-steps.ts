@@ -24,6 +24,10 @@ export function nextStepFor(failure: AzureFailure): string {
 		case 'ENOTFOUND':
 		case 'ETIMEDOUT':
 			return 'Resource Manager could not be reached: check your network (or HTTPS_PROXY), then press r to retry.';
+		case 'DemoTenantUnreadable':
+			return 'Restore the demo tenant with: aml-identity demo --reset (your saved sessions are kept).';
+		case 'EADDRINUSE':
+			return 'That port is taken: choose another with --port, or leave it out to use any free port.';
 		default:
 			return 'Press r to retry. If it fails again, run with --trace FILE and share the file with support (it never contains tokens).';
 	}

@@ -96,9 +96,24 @@ export class SessionStore {
 		return {sessions, unreadable};
 	}
 
-	/** The most recent session that has not completed, for this mode (demo sessions resume in demo mode). */
+	/**
+	 * The most recent session worth resuming in this mode (demo sessions resume in demo mode):
+	 * not completed, and with at least a subscription chosen.
+	 */
 	latestUnfinished(mode: SessionMode): SessionRecord | undefined {
-		return this.list().sessions.find((session) => session.mode === mode && session.status !== 'completed');
+		return this.list().sessions.find(
+			(session) => session.mode === mode && session.status !== 'completed' && session.choices.subscription !== undefined,
+		);
+	}
+
+	/** A saved session by ID, or undefined when there is none or it cannot be read. */
+	find(id: string): SessionRecord | undefined {
+		try {
+			const record = this.#file(id).store;
+			return record.id === id ? record : undefined;
+		} catch {
+			return undefined;
+		}
 	}
 }
 
