@@ -100,6 +100,7 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 	}
 
 	const {connectToAzure, connectToDemoTenant} = await import('../src/azure/connect.js');
+	if (mode === 'azure') process.stdout.write('Signing in to Azure (environment, managed identity, Azure CLI, …)\n');
 	let connection;
 	try {
 		connection =
@@ -165,6 +166,9 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 	} else {
 		process.exitCode = 0;
 	}
+	// A quit during a run leaves the SDK's poll timers behind: Azure finishes the operation
+	// without us, and the next run checks before it writes. Nothing is left to flush.
+	process.exit();
 }
 
 try {
