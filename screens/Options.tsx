@@ -6,6 +6,7 @@ import type {AzureFailure} from '../src/azure/errors.js';
 import type {Answers, Preparation, Scenario} from '../src/scenarios/scenario.js';
 import {FailureMessage} from './components/FailureMessage.js';
 import {Footer} from './components/Footer.js';
+import {Indicator} from './components/Indicator.js';
 import {Loading} from './components/Loading.js';
 import {keyHints, useNavigationKeys} from './keys.js';
 
@@ -70,6 +71,7 @@ export function Options({workspace, scenario, preparation, preparationFailure, a
 							) : null}
 							<Text bold>{question.prompt}</Text>
 							<SelectInput
+				indicatorComponent={Indicator}
 								key={question.id}
 								items={[
 									{key: 'no', value: 'no', label: question.noLabel},

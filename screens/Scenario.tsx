@@ -4,6 +4,7 @@ import SelectInput from 'ink-select-input';
 import type {WorkspaceSummary} from '../src/azure/gateway.js';
 import {scenarios} from '../src/scenarios/index.js';
 import {Footer} from './components/Footer.js';
+import {Indicator} from './components/Indicator.js';
 import {keyHints, useNavigationKeys} from './keys.js';
 
 export interface ScenarioProps {
@@ -21,6 +22,7 @@ export function Scenario({workspace, onChosen, onBack, onQuit}: ScenarioProps) {
 		<Box flexDirection="column">
 			<Text bold>What do you want to set up on {workspace.name}?</Text>
 			<SelectInput
+				indicatorComponent={Indicator}
 				items={scenarios.map((scenario) => ({key: scenario.id, value: scenario.id, label: scenario.title}))}
 				onHighlight={(item) => setHighlightedId(item.value)}
 				onSelect={(item) => onChosen(item.value)}

@@ -4,6 +4,7 @@ import type {SignedInUser} from '../src/azure/credential.js';
 import type {SessionRecord} from '../src/session/session-store.js';
 import {findScenario} from '../src/scenarios/index.js';
 import {Footer} from './components/Footer.js';
+import {Indicator} from './components/Indicator.js';
 import {keyHints, useNavigationKeys} from './keys.js';
 
 export interface WelcomeProps {
@@ -40,6 +41,7 @@ export function Welcome({user, connectionLabel, unfinished, onStart, onResume, o
 				</Text>
 			</Box>
 			<SelectInput
+				indicatorComponent={Indicator}
 				items={items}
 				onSelect={(item) => {
 					if (item.value === 'resume' && unfinished) onResume(unfinished);

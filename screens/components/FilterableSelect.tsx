@@ -3,6 +3,7 @@ import {Box, Text, useInput} from 'ink';
 import SelectInput from 'ink-select-input';
 import {filterListReducer, initialFilterListState, matchesFilter} from './filter-list-state.js';
 import {isCtrlC} from '../keys.js';
+import {Indicator} from './Indicator.js';
 
 export interface ListItem {
 	/** A resource ID or other stable key: ink-select-input keys items by value. */
@@ -18,15 +19,6 @@ export interface FilterableSelectProps {
 	/** Tells the screen whether the filter has the keyboard (then q and Esc belong to it). */
 	readonly onFilteringChange?: (isFiltering: boolean) => void;
 	readonly limit?: number;
-}
-
-/** ink-select-input's pointer, kept from shrinking when a row is truncated. */
-function Indicator({isSelected = false}: {readonly isSelected?: boolean}) {
-	return (
-		<Box marginRight={1} flexShrink={0}>
-			<Text color="cyan">{isSelected ? '❯' : ' '}</Text>
-		</Box>
-	);
 }
 
 function Item({isSelected = false, label}: {readonly isSelected?: boolean; readonly label: string}) {

@@ -99,7 +99,7 @@ export const disableAcrAdminScenario: Scenario<DisableAcrAdminFacts> = {
 		const disabledNow = step?.state === 'done';
 		return {
 			changed: disabledNow ? [`Admin user disabled on ${registry.name}.`] : [],
-			alreadyInPlace: step?.state === 'skipped' ? [`The admin user on ${registry.name} was already disabled: nothing was written.`] : [],
+			alreadyInPlace: step?.state === 'skipped' ? [`The admin user on ${registry.name} was already disabled: nothing to write.`] : [],
 			nextSteps: [
 				'Builds and pulls now use the workspace managed identity; compute clusters need AcrPull on this registry (the compute-identity scenario).',
 				`To deploy to ACI later, re-enable the admin user: az acr update --name ${registry.name} --admin-enabled true`,
