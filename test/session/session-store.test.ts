@@ -35,8 +35,11 @@ describe('SessionStore', () => {
 		const done = store.create('demo', new Date('2026-11-01T10:00:00Z'));
 		done.setStatus('completed');
 		const unfinished = store.create('demo', new Date('2026-11-02T10:00:00Z'));
+		unfinished.saveChoices({subscription: {id: 's1', name: 'Contoso ML Production'}});
 		unfinished.write('disable-admin-user', {state: 'running', at: '2026-11-02T10:01:00Z'});
-		store.create('azure', new Date('2026-11-03T10:00:00Z'));
+		store.create('azure', new Date('2026-11-03T10:00:00Z')).saveChoices({subscription: {id: 's1', name: 'n'}});
+		// Started but nothing chosen yet: not worth offering.
+		store.create('demo', new Date('2026-11-04T10:00:00Z'));
 
 		const latest = store.latestUnfinished('demo');
 		expect(latest?.id).toBe(unfinished.id);
