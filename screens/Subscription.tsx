@@ -1,12 +1,5 @@
-import {useState} from 'react';
-import {Box, Text} from 'ink';
 import type {AzureGateway} from '../src/azure/gateway.js';
-import {FilterableSelect} from './components/FilterableSelect.js';
-import {FailureMessage} from './components/FailureMessage.js';
-import {Footer} from './components/Footer.js';
-import {Loading} from './components/Loading.js';
-import {keyHints, useNavigationKeys} from './keys.js';
-import {useAsync} from './use-async.js';
+import {ResourcePicker} from './components/ResourcePicker.js';
 
 export interface SubscriptionProps {
 	readonly gateway: AzureGateway;
@@ -16,49 +9,22 @@ export interface SubscriptionProps {
 }
 
 export function Subscription({gateway, onChosen, onBack, onQuit}: SubscriptionProps) {
-	const [subscriptions, retry] = useAsync(() => gateway.listSubscriptions(), 'subscriptions');
-	const [isFiltering, setFiltering] = useState(false);
-	useNavigationKeys({
-		onBack,
-		onQuit,
-		isActive: !isFiltering,
-		onKey: (input) => input === 'r' && subscriptions.status === 'failed' && retry(),
-	});
-
 	return (
-		<Box flexDirection="column">
-			<Text bold>Choose a subscription</Text>
-			{subscriptions.status === 'loading' ? <Loading label="Loading your subscriptions…" /> : null}
-			{subscriptions.status === 'failed' ? <FailureMessage title="Could not list subscriptions" failure={subscriptions.failure} /> : null}
-			{subscriptions.status === 'ready' && subscriptions.value.length === 0 ? (
-				<Text color="yellow">
-					Your account sees no subscriptions. Ask for access to one (Reader at least), or try the demo: aml-identity demo.
-				</Text>
-			) : null}
-			{subscriptions.status === 'ready' && subscriptions.value.length > 0 ? (
-				<FilterableSelect
-					items={subscriptions.value.map((subscription) => ({
-						value: subscription.subscriptionId,
-						label: subscription.name,
-						detail: `${subscription.subscriptionId}${subscription.state === 'Enabled' ? '' : ` · ${subscription.state}`}`,
-					}))}
-					onFilteringChange={setFiltering}
-					onSelect={(id) => {
-						const chosen = subscriptions.value.find((subscription) => subscription.subscriptionId === id);
-						if (chosen) onChosen({id: chosen.subscriptionId, name: chosen.name});
-					}}
-				/>
-			) : null}
-			<Footer
-				hints={[
-					keyHints.move,
-					keyHints.filter,
-					keyHints.select,
-					...(subscriptions.status === 'failed' ? [keyHints.retry] : []),
-					keyHints.back,
-					keyHints.quit,
-				]}
-			/>
-		</Box>
+		<ResourcePicker
+			title="Choose a subscription"
+			load={() => gateway.listSubscriptions()}
+			loadKey="subscriptions"
+			loadingLabel="Loading your subscriptions…"
+			failureTitle="Could not list subscriptions"
+			emptyMessage="Your account sees no subscriptions. Ask for access to one (Reader at least), or try the demo: aml-identity demo."
+			toItem={(subscription) => ({
+				value: subscription.subscriptionId,
+				label: subscription.name,
+				detail: `${subscription.subscriptionId}${subscription.state === 'Enabled' ? '' : ` · ${subscription.state}`}`,
+			})}
+			onChosen={(subscription) => onChosen({id: subscription.subscriptionId, name: subscription.name})}
+			onBack={onBack}
+			onQuit={onQuit}
+		/>
 	);
 }
