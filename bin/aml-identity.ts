@@ -157,7 +157,9 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 
 	if (outcome?.kind === 'quit') {
 		process.stdout.write(
-			outcome.sessionId ? `Session ${outcome.sessionId} is saved. Resume it with: ${resumeCommand}\n` : 'Bye.\n',
+			outcome.sessionId
+				? `Session ${outcome.sessionId} is saved. Resume it with: ${resumeCommand}\n`
+				: 'Nothing was chosen yet, so there is nothing to resume. Bye.\n',
 		);
 		process.exitCode = outcome.reason === 'interrupt' ? 130 : 0;
 	} else if (outcome?.kind === 'failed') {

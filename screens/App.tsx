@@ -73,8 +73,17 @@ export function App({connection, store, resume, onExit}: AppProps) {
 		[onExit, exit],
 	);
 	const quit = useCallback(
-		(reason: 'quit' | 'interrupt') => finish({kind: 'quit', reason, ...(session.current ? {sessionId: session.current.id} : {})}),
-		[finish],
+		(reason: 'quit' | 'interrupt') => {
+			const current = session.current;
+			// A session with nothing chosen has nothing to resume: do not leave it behind.
+			if (current && !current.record.choices.subscription) {
+				store.delete(current.id);
+				finish({kind: 'quit', reason});
+			} else {
+				finish({kind: 'quit', reason, ...(current ? {sessionId: current.id} : {})});
+			}
+		},
+		[finish, store],
 	);
 	const save = (choices: Parameters<Session['saveChoices']>[0]) => session.current?.saveChoices(choices);
 

@@ -24,7 +24,7 @@ function StepRow({step, now}: {readonly step: StepView; readonly now: number}) {
 					<Text color="cyan">
 						<Spinner type="dots" />
 					</Text>{' '}
-					{step.title} <Text dimColor>{`${describeProgress(step)} · ${formatElapsed(now - (step.startedAt ?? now))}`}</Text>
+					{step.title} <Text dimColor>{`${describeProgress(step)} · ${formatElapsed(Math.max(0, now - (step.startedAt ?? now)))}`}</Text>
 				</Text>
 			);
 		case 'done':

@@ -1,5 +1,6 @@
 import {randomUUID} from 'node:crypto';
-import {mkdirSync, readdirSync} from 'node:fs';
+import {mkdirSync, readdirSync, rmSync} from 'node:fs';
+import {join} from 'node:path';
 import Conf from 'conf';
 import type {StepJournal, StepJournalEntry} from '../plan/runner.js';
 
@@ -104,6 +105,11 @@ export class SessionStore {
 		return this.list().sessions.find(
 			(session) => session.mode === mode && session.status !== 'completed' && session.choices.subscription !== undefined,
 		);
+	}
+
+	/** Forgets a session (one the user quit before choosing anything). */
+	delete(id: string): void {
+		rmSync(join(this.directory, `session-${id}.json`), {force: true});
 	}
 
 	/** A saved session by ID, or undefined when there is none or it cannot be read. */

@@ -240,19 +240,46 @@ describe('aml-identity demo, in a real terminal', () => {
 	);
 
 	it(
-		'Ctrl+C on the subscription screen exits 130, keeps the session and prints how to resume',
+		'Ctrl+C on the workspace screen exits 130, keeps the session and a new process resumes it there',
 		async () => {
 			const term = await startDemo();
 			await term.waitFor('Start a new setup', {timeoutMs: STARTUP_TIMEOUT_MS});
 			await term.press(keys.enter);
-			await term.waitFor('Choose a subscription');
 			await term.waitFor(PRODUCTION.displayName);
+			await filterList(term, 'prod', 1, 3);
+			await term.press(keys.enter);
+			await term.waitFor(WORKSPACE.name);
 			await term.press(keys.ctrlC);
 			expect(await term.exitCode()).toBe(130);
 			const screen = await term.waitFor(RESUME_HINT);
 			const sessionId = /Session (\S+) is saved/.exec(screen)?.[1];
 			expect(sessionId, screen).toBeDefined();
 			expect(sessionFiles()).toEqual([`session-${sessionId}.json`]);
+
+			const resumed = await startDemo();
+			await resumed.waitFor('❯ Resume the unfinished session', {timeoutMs: STARTUP_TIMEOUT_MS});
+			await resumed.press(keys.enter);
+			await resumed.waitFor(`Choose a workspace in ${PRODUCTION.displayName}`);
+			const workspaces = await resumed.waitFor(WORKSPACE.name);
+			expect(workspaces).toContain(`✔ Subscription  ${PRODUCTION.displayName}`);
+			await resumed.press(keys.ctrlC);
+			expect(await resumed.exitCode()).toBe(130);
+		},
+		TEST_TIMEOUT_MS,
+	);
+
+	it(
+		'Ctrl+C before anything is chosen exits 130 and leaves no session to resume',
+		async () => {
+			const term = await startDemo();
+			await term.waitFor('Start a new setup', {timeoutMs: STARTUP_TIMEOUT_MS});
+			await term.press(keys.enter);
+			await term.waitFor(PRODUCTION.displayName);
+			await term.press(keys.ctrlC);
+			expect(await term.exitCode()).toBe(130);
+			const screen = await term.waitFor('nothing to resume');
+			expect(screen).not.toContain(RESUME_HINT);
+			expect(sessionFiles()).toEqual([]);
 		},
 		TEST_TIMEOUT_MS,
 	);
