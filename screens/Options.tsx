@@ -1,12 +1,11 @@
 import {useEffect} from 'react';
 import {Box, Text} from 'ink';
-import SelectInput from 'ink-select-input';
 import type {WorkspaceSummary} from '../src/azure/gateway.js';
 import type {AzureFailure} from '../src/azure/errors.js';
 import type {Answers, Preparation, Scenario} from '../src/scenarios/scenario.js';
 import {FailureMessage} from './components/FailureMessage.js';
 import {Footer} from './components/Footer.js';
-import {Indicator} from './components/Indicator.js';
+import {SelectList} from './components/SelectList.js';
 import {Loading} from './components/Loading.js';
 import {keyHints, useNavigationKeys} from './keys.js';
 
@@ -70,15 +69,15 @@ export function Options({workspace, scenario, preparation, preparationFailure, a
 								</Box>
 							) : null}
 							<Text bold>{question.prompt}</Text>
-							<SelectInput
-				indicatorComponent={Indicator}
+							<SelectList
 								key={question.id}
+								wrapRows
 								items={[
-									{key: 'no', value: 'no', label: question.noLabel},
-									{key: 'yes', value: 'yes', label: question.yesLabel},
+									{value: 'no', label: question.noLabel},
+									{value: 'yes', label: question.yesLabel},
 								]}
-								onSelect={(item) => {
-									if (item.value === 'yes') onAnswer(question.id, true);
+								onSelect={(value) => {
+									if (value === 'yes') onAnswer(question.id, true);
 									else if (question.requiredYes) onBack();
 									else onAnswer(question.id, false);
 								}}

@@ -1,10 +1,9 @@
 import {useState} from 'react';
 import {Box, Text} from 'ink';
-import SelectInput from 'ink-select-input';
 import type {WorkspaceSummary} from '../src/azure/gateway.js';
 import {scenarios} from '../src/scenarios/index.js';
 import {Footer} from './components/Footer.js';
-import {Indicator} from './components/Indicator.js';
+import {SelectList} from './components/SelectList.js';
 import {keyHints, useNavigationKeys} from './keys.js';
 
 export interface ScenarioProps {
@@ -21,11 +20,11 @@ export function Scenario({workspace, onChosen, onBack, onQuit}: ScenarioProps) {
 	return (
 		<Box flexDirection="column">
 			<Text bold>What do you want to set up on {workspace.name}?</Text>
-			<SelectInput
-				indicatorComponent={Indicator}
-				items={scenarios.map((scenario) => ({key: scenario.id, value: scenario.id, label: scenario.title}))}
-				onHighlight={(item) => setHighlightedId(item.value)}
-				onSelect={(item) => onChosen(item.value)}
+			<SelectList
+				items={scenarios.map((scenario) => ({value: scenario.id, label: scenario.title}))}
+				wrapRows
+				onHighlight={setHighlightedId}
+				onSelect={onChosen}
 			/>
 			{highlighted ? (
 				<Box flexDirection="column" marginTop={1} paddingLeft={2}>

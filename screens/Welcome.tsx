@@ -1,10 +1,9 @@
 import {Box, Text} from 'ink';
-import SelectInput from 'ink-select-input';
 import type {SignedInUser} from '../src/azure/credential.js';
 import type {SessionRecord} from '../src/session/session-store.js';
 import {findScenario} from '../src/scenarios/index.js';
 import {Footer} from './components/Footer.js';
-import {Indicator} from './components/Indicator.js';
+import {SelectList} from './components/SelectList.js';
 import {keyHints, useNavigationKeys} from './keys.js';
 
 export interface WelcomeProps {
@@ -26,9 +25,9 @@ export function describeSession(session: SessionRecord): string {
 export function Welcome({user, connectionLabel, unfinished, onStart, onResume, onQuit}: WelcomeProps) {
 	useNavigationKeys({onQuit});
 	const items = [
-		...(unfinished ? [{key: 'resume', value: 'resume', label: `Resume the unfinished session: ${describeSession(unfinished)}`}] : []),
-		{key: 'start', value: 'start', label: 'Start a new setup'},
-		{key: 'quit', value: 'quit', label: 'Quit'},
+		...(unfinished ? [{value: 'resume', label: `Resume the unfinished session: ${describeSession(unfinished)}`}] : []),
+		{value: 'start', label: 'Start a new setup'},
+		{value: 'quit', label: 'Quit'},
 	];
 	return (
 		<Box flexDirection="column">
@@ -40,12 +39,12 @@ export function Welcome({user, connectionLabel, unfinished, onStart, onResume, o
 					{user.account ? ` (${user.account})` : ''} · {connectionLabel}
 				</Text>
 			</Box>
-			<SelectInput
-				indicatorComponent={Indicator}
+			<SelectList
 				items={items}
-				onSelect={(item) => {
-					if (item.value === 'resume' && unfinished) onResume(unfinished);
-					else if (item.value === 'start') onStart();
+				wrapRows
+				onSelect={(value) => {
+					if (value === 'resume' && unfinished) onResume(unfinished);
+					else if (value === 'start') onStart();
 					else onQuit('quit');
 				}}
 			/>

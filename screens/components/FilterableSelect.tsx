@@ -1,16 +1,10 @@
 import {useReducer} from 'react';
 import {Box, Text, useInput} from 'ink';
-import SelectInput from 'ink-select-input';
 import {filterListReducer, initialFilterListState, matchesFilter} from './filter-list-state.js';
 import {isCtrlC} from '../keys.js';
-import {Indicator} from './Indicator.js';
+import {SelectList, type SelectItem} from './SelectList.js';
 
-export interface ListItem {
-	/** A resource ID or other stable key: ink-select-input keys items by value. */
-	readonly value: string;
-	readonly label: string;
-	readonly detail?: string;
-}
+export type ListItem = SelectItem;
 
 export interface FilterableSelectProps {
 	readonly items: readonly ListItem[];
@@ -19,18 +13,6 @@ export interface FilterableSelectProps {
 	/** Tells the screen whether the filter has the keyboard (then q and Esc belong to it). */
 	readonly onFilteringChange?: (isFiltering: boolean) => void;
 	readonly limit?: number;
-}
-
-function Item({isSelected = false, label}: {readonly isSelected?: boolean; readonly label: string}) {
-	const [name, detail] = label.split('\t');
-	return (
-		<Text wrap="truncate-end">
-			<Text color={isSelected ? 'cyan' : undefined} bold={isSelected}>
-				{name}
-			</Text>
-			{detail ? <Text dimColor>{`  ${detail}`}</Text> : null}
-		</Text>
-	);
 }
 
 export function FilterableSelect({items, onSelect, onHighlight, onFilteringChange, limit = 8}: FilterableSelectProps) {
@@ -72,22 +54,14 @@ export function FilterableSelect({items, onSelect, onHighlight, onFilteringChang
 			{visible.length === 0 ? (
 				<Text color="yellow">Nothing matches "{state.filter}". Esc clears the filter.</Text>
 			) : (
-				<SelectInput
-					key={state.filter}
-					items={visible.map((item) => ({
-						key: item.value,
-						value: item.value,
-						label: item.detail ? `${item.label}\t${item.detail}` : item.label,
-					}))}
+				<SelectList
+					items={visible}
 					isFocused={!state.isFiltering}
 					limit={limit}
-					itemComponent={Item}
-					indicatorComponent={Indicator}
-					onSelect={(item) => onSelect(item.value)}
-					onHighlight={(item) => onHighlight?.(item.value)}
+					onSelect={onSelect}
+					{...(onHighlight ? {onHighlight} : {})}
 				/>
 			)}
-			{visible.length > limit ? <Text dimColor>{`  … ${visible.length - limit} more: scroll with ↑↓ or press / to filter`}</Text> : null}
 		</Box>
 	);
 }
