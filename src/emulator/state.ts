@@ -83,15 +83,58 @@ export interface EmulatorState {
 	resourceGroups: Record<string, ResourceGroupResource>;
 	workspaces: Record<string, TrackedResource>;
 	registries: Record<string, TrackedResource>;
+	/** Microsoft.MachineLearningServices workspaces/computes (keyed by lower-cased compute id). */
+	computes: Record<string, TrackedResource>;
+	/** Microsoft.MachineLearningServices workspaces/connections. */
+	connections: Record<string, JsonObject>;
+	/** Microsoft.ManagedIdentity/userAssignedIdentities. */
+	identities: Record<string, TrackedResource>;
+	/** Microsoft.Authorization roleDefinitions, keyed by lower-cased role definition GUID. */
+	roleDefinitions: Record<string, JsonObject>;
+	/** Microsoft.Authorization roleAssignments, keyed by lower-cased full assignment id. */
+	roleAssignments: Record<string, JsonObject>;
+	/** Resources only read generically (AKS managed clusters, storage accounts, key vaults...). */
+	genericResources: Record<string, TrackedResource>;
+	/**
+	 * Every principal (user, managed identity) Microsoft Entra ID knows, by object id, with the
+	 * epoch ms at which it was created: role assignments use it for PrincipalNotFound and for the
+	 * replication window of a new identity. Register new ones with registerPrincipal().
+	 */
+	principals: Record<string, {createdAt: number; kind: 'User' | 'ServicePrincipal'}>;
 	/** Keyed by lower-cased operation status id. */
 	operations: Record<string, OperationRecord>;
+}
+
+/** Records a principal that Microsoft Entra ID now knows (a new managed identity, say). */
+export function registerPrincipal(
+	state: EmulatorState,
+	principalId: string,
+	kind: 'User' | 'ServicePrincipal' = 'ServicePrincipal',
+	createdAt = Date.now(),
+): void {
+	state.principals[principalId.toLowerCase()] = {createdAt, kind};
 }
 
 export const STATE_FILE = 'state.json';
 export const CA_CERT_FILE = 'ca.pem';
 
 export function emptyState(tenantId: string): EmulatorState {
-	return {schemaVersion: 1, tenantId, subscriptions: {}, resourceGroups: {}, workspaces: {}, registries: {}, operations: {}};
+	return {
+		schemaVersion: 1,
+		tenantId,
+		subscriptions: {},
+		resourceGroups: {},
+		workspaces: {},
+		registries: {},
+		computes: {},
+		connections: {},
+		identities: {},
+		roleDefinitions: {},
+		roleAssignments: {},
+		genericResources: {},
+		principals: {},
+		operations: {},
+	};
 }
 
 export function normalizeState(raw: unknown, defaults: EmulatorState): EmulatorState {
