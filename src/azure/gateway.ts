@@ -17,6 +17,7 @@ export interface WorkspaceSummary {
 	readonly location: string;
 	/** e.g. "SystemAssigned", "SystemAssigned,UserAssigned"; undefined when the workspace has none. */
 	readonly identityType?: string;
+	readonly identity: ResourceIdentity;
 	readonly containerRegistryId?: string;
 	readonly storageAccountId?: string;
 	readonly keyVaultId?: string;
@@ -33,6 +34,87 @@ export interface RegistrySummary {
 	readonly loginServer?: string;
 	readonly adminUserEnabled: boolean;
 	readonly provisioningState?: string;
+}
+
+export interface UserAssignedIdentityRef {
+	readonly id: string;
+	readonly principalId?: string;
+	readonly clientId?: string;
+}
+
+/** A managed identity as a resource carries it (workspace, compute). */
+export interface ResourceIdentity {
+	/** "None", "SystemAssigned", "UserAssigned" or "SystemAssigned,UserAssigned". */
+	readonly type: string;
+	/** The system-assigned identity's object (principal) ID. */
+	readonly principalId?: string;
+	readonly userAssigned: readonly UserAssignedIdentityRef[];
+}
+
+export interface ComputeSummary {
+	readonly id: string;
+	readonly name: string;
+	readonly workspaceId: string;
+	readonly computeType: string;
+	readonly location: string;
+	readonly identity: ResourceIdentity;
+	readonly vmSize?: string;
+	readonly minNodes?: number;
+	readonly maxNodes?: number;
+	readonly provisioningState?: string;
+	/** For attached computes (AKS): the underlying Azure resource. */
+	readonly resourceId?: string;
+	readonly createdOn?: Date;
+}
+
+/** What the wizard asks for when it creates a compute cluster. */
+export interface AmlComputeDefinition {
+	readonly location: string;
+	readonly vmSize: string;
+	readonly minNodes: number;
+	readonly maxNodes: number;
+	/** "SystemAssigned", or "UserAssigned" with identity IDs. */
+	readonly identity: {readonly type: 'SystemAssigned' | 'UserAssigned' | 'None'; readonly userAssignedIds?: readonly string[]};
+}
+
+export interface IdentitySummary {
+	readonly id: string;
+	readonly name: string;
+	readonly resourceGroup: string;
+	readonly subscriptionId: string;
+	readonly location: string;
+	readonly principalId: string;
+	readonly clientId: string;
+}
+
+export interface RoleDefinitionSummary {
+	/** Full ID: /subscriptions/…/providers/Microsoft.Authorization/roleDefinitions/{guid}. */
+	readonly id: string;
+	readonly guid: string;
+	readonly roleName: string;
+}
+
+export interface RoleAssignmentSummary {
+	readonly id: string;
+	readonly name: string;
+	readonly scope: string;
+	readonly roleDefinitionId: string;
+	readonly principalId: string;
+	readonly principalType?: string;
+}
+
+export interface ConnectionSummary {
+	readonly id: string;
+	readonly name: string;
+	readonly category?: string;
+	readonly target?: string;
+	readonly authType?: string;
+}
+
+export interface RegistryNameCheck {
+	readonly available: boolean;
+	readonly reason?: string;
+	readonly message?: string;
 }
 
 /** Progress of a long-running operation, as the service reports it. */
@@ -52,4 +134,53 @@ export interface AzureGateway {
 		enabled: boolean,
 		onProgress?: (progress: OperationProgress) => void,
 	): Promise<RegistrySummary>;
+	checkRegistryName(subscriptionId: string, name: string): Promise<RegistryNameCheck>;
+	createRegistry(
+		registryId: string,
+		definition: {readonly location: string; readonly sku: string},
+		onProgress?: (progress: OperationProgress) => void,
+	): Promise<RegistrySummary>;
+	/** Points the workspace at a registry (`az ml workspace update --container-registry … --update-dependent-resources`). */
+	attachRegistry(
+		workspaceId: string,
+		registryId: string,
+		onProgress?: (progress: OperationProgress) => void,
+	): Promise<WorkspaceSummary>;
+
+	listComputes(workspaceId: string): Promise<ComputeSummary[]>;
+	findCompute(computeId: string): Promise<ComputeSummary | undefined>;
+	createAmlCompute(
+		computeId: string,
+		definition: AmlComputeDefinition,
+		onProgress?: (progress: OperationProgress) => void,
+	): Promise<ComputeSummary>;
+	/** Replaces a compute's identity: API 2022-10-01 cannot PATCH it, so the whole compute is PUT again. */
+	setComputeIdentity(
+		computeId: string,
+		identity: AmlComputeDefinition['identity'],
+		onProgress?: (progress: OperationProgress) => void,
+	): Promise<ComputeSummary>;
+
+	listIdentities(subscriptionId: string): Promise<IdentitySummary[]>;
+	findIdentity(identityId: string): Promise<IdentitySummary | undefined>;
+	createIdentity(identityId: string, location: string): Promise<IdentitySummary>;
+
+	findRoleDefinition(scope: string, roleName: string): Promise<RoleDefinitionSummary | undefined>;
+	/** Assignments at the scope or above it (atScope()), optionally for one principal only. */
+	listRoleAssignments(scope: string, filter?: {readonly principalId?: string}): Promise<RoleAssignmentSummary[]>;
+	createRoleAssignment(
+		scope: string,
+		name: string,
+		assignment: {readonly roleDefinitionId: string; readonly principalId: string; readonly principalType: string},
+	): Promise<RoleAssignmentSummary>;
+
+	findConnection(workspaceId: string, name: string): Promise<ConnectionSummary | undefined>;
+	createManagedIdentityConnection(
+		workspaceId: string,
+		name: string,
+		connection: {readonly category: string; readonly target: string; readonly identityResourceId: string; readonly clientId: string},
+	): Promise<ConnectionSummary>;
+
+	/** Any resource by ID (a generic read), as raw JSON; undefined when it does not exist. */
+	findResource(resourceId: string, apiVersion: string): Promise<Record<string, unknown> | undefined>;
 }

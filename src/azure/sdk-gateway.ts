@@ -1,10 +1,33 @@
 import type {TokenCredential} from '@azure/core-auth';
-import {AzureMachineLearningWorkspaces, type Workspace} from '@azure/arm-machinelearning';
+import {
+	AzureMachineLearningWorkspaces,
+	type AmlCompute,
+	type ComputeResource,
+	type ManagedServiceIdentity,
+	type Workspace,
+} from '@azure/arm-machinelearning';
+import {AuthorizationManagementClient, type RoleAssignment} from '@azure/arm-authorization';
+import {ManagedServiceIdentityClient, type Identity} from '@azure/arm-msi';
+import {ResourceManagementClient} from '@azure/arm-resources';
 import {ContainerRegistryManagementClient, type Registry} from '@azure/arm-containerregistry';
 import {SubscriptionClient} from '@azure/arm-resources-subscriptions';
 import type {Pipeline} from '@azure/core-rest-pipeline';
 import {attachTrace, clientPolicies, type TraceSink} from './pipeline.js';
-import type {AzureGateway, RegistrySummary, SubscriptionSummary, WorkspaceSummary} from './gateway.js';
+import type {
+	AmlComputeDefinition,
+	AzureGateway,
+	ComputeSummary,
+	ConnectionSummary,
+	IdentitySummary,
+	OperationProgress,
+	RegistryNameCheck,
+	RegistrySummary,
+	ResourceIdentity,
+	RoleAssignmentSummary,
+	RoleDefinitionSummary,
+	SubscriptionSummary,
+	WorkspaceSummary,
+} from './gateway.js';
 import {parseResourceId} from './resource-id.js';
 import {isNotFound, toAzureFailure} from './errors.js';
 
@@ -66,6 +89,31 @@ export class SdkGateway implements AzureGateway {
 		);
 	}
 
+	#authorization(subscriptionId: string): AuthorizationManagementClient {
+		return this.#client(
+			`authz:${subscriptionId}`,
+			() => new AuthorizationManagementClient(this.#connection.credential, subscriptionId, this.#options),
+		);
+	}
+
+	#managedIdentity(subscriptionId: string): ManagedServiceIdentityClient {
+		return this.#client(
+			`msi:${subscriptionId}`,
+			() => new ManagedServiceIdentityClient(this.#connection.credential, subscriptionId, this.#options),
+		);
+	}
+
+	#resources(subscriptionId: string): ResourceManagementClient {
+		return this.#client(
+			`resources:${subscriptionId}`,
+			() => new ResourceManagementClient(this.#connection.credential, subscriptionId, this.#options),
+		);
+	}
+
+	get #lroOptions() {
+		return this.#connection.pollIntervalMs ? {updateIntervalInMs: this.#connection.pollIntervalMs} : {};
+	}
+
 	async listSubscriptions(): Promise<SubscriptionSummary[]> {
 		const result: SubscriptionSummary[] = [];
 		for await (const subscription of this.#subscriptions().subscriptions.list()) {
@@ -122,7 +170,7 @@ export class SdkGateway implements AzureGateway {
 			resourceGroup,
 			name,
 			{adminUserEnabled: enabled},
-			{...(this.#connection.pollIntervalMs ? {updateIntervalInMs: this.#connection.pollIntervalMs} : {})},
+			this.#lroOptions,
 		);
 		if (onProgress) {
 			onProgress({status: 'Accepted'});
@@ -130,6 +178,347 @@ export class SdkGateway implements AzureGateway {
 		}
 		return toRegistrySummary(await poller);
 	}
+
+	async checkRegistryName(subscriptionId: string, name: string): Promise<RegistryNameCheck> {
+		const status = await this.#containerRegistry(subscriptionId).registries.checkNameAvailability({
+			name,
+			type: 'Microsoft.ContainerRegistry/registries',
+		});
+		return {
+			available: status.nameAvailable === true,
+			...(status.reason ? {reason: status.reason} : {}),
+			...(status.message ? {message: status.message} : {}),
+		};
+	}
+
+	async createRegistry(
+		registryId: string,
+		definition: {readonly location: string; readonly sku: string},
+		onProgress?: (progress: OperationProgress) => void,
+	): Promise<RegistrySummary> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(registryId);
+		// The admin user stays off: that is the point of bringing your own registry.
+		const poller = this.#containerRegistry(subscriptionId).registries.create(
+			resourceGroup,
+			name,
+			{location: definition.location, sku: {name: definition.sku as 'Basic'}, adminUserEnabled: false},
+			this.#lroOptions,
+		);
+		if (onProgress) {
+			onProgress({status: 'Accepted'});
+			poller.onProgress((state) => onProgress({status: operationStatusLabel(state.status)}));
+		}
+		return toRegistrySummary(await poller);
+	}
+
+	async attachRegistry(
+		workspaceId: string,
+		registryId: string,
+		onProgress?: (progress: OperationProgress) => void,
+	): Promise<WorkspaceSummary> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
+		const poller = await this.#machineLearning(subscriptionId).workspaces.beginUpdate(
+			resourceGroup,
+			name,
+			{containerRegistry: registryId},
+			this.#lroOptions,
+		);
+		reportPolling(poller, onProgress);
+		return toWorkspaceSummary(await poller.pollUntilDone());
+	}
+
+	async listComputes(workspaceId: string): Promise<ComputeSummary[]> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
+		const result: ComputeSummary[] = [];
+		for await (const compute of this.#machineLearning(subscriptionId).computeOperations.list(resourceGroup, name)) {
+			result.push(toComputeSummary(compute, workspaceId));
+		}
+		return result.sort((a, b) => a.name.localeCompare(b.name));
+	}
+
+	async findCompute(computeId: string): Promise<ComputeSummary | undefined> {
+		const raw = await this.#getCompute(computeId);
+		return raw && toComputeSummary(raw, workspaceIdOf(computeId));
+	}
+
+	async #getCompute(computeId: string): Promise<ComputeResource | undefined> {
+		const {subscriptionId, resourceGroup, workspace, compute} = parseComputeId(computeId);
+		try {
+			return await this.#machineLearning(subscriptionId).computeOperations.get(resourceGroup, workspace, compute);
+		} catch (error) {
+			if (isNotFound(toAzureFailure(error))) return undefined;
+			throw error;
+		}
+	}
+
+	async #putCompute(computeId: string, resource: ComputeResource, onProgress?: (progress: OperationProgress) => void) {
+		const {subscriptionId, resourceGroup, workspace, compute} = parseComputeId(computeId);
+		const poller = await this.#machineLearning(subscriptionId).computeOperations.beginCreateOrUpdate(
+			resourceGroup,
+			workspace,
+			compute,
+			resource,
+			this.#lroOptions,
+		);
+		reportPolling(poller, onProgress);
+		await poller.pollUntilDone();
+		// The LRO's final body can be the operation status; read the compute itself.
+		const created = await this.findCompute(computeId);
+		if (!created) throw Object.assign(new Error(`Compute ${compute} was not found after it was written.`), {code: 'ResourceNotFound'});
+		return created;
+	}
+
+	async createAmlCompute(
+		computeId: string,
+		definition: AmlComputeDefinition,
+		onProgress?: (progress: OperationProgress) => void,
+	): Promise<ComputeSummary> {
+		return this.#putCompute(
+			computeId,
+			{
+				location: definition.location,
+				identity: toServiceIdentity(definition.identity),
+				properties: {
+					computeType: 'AmlCompute',
+					properties: {
+						vmSize: definition.vmSize,
+						vmPriority: 'Dedicated',
+						scaleSettings: {minNodeCount: definition.minNodes, maxNodeCount: definition.maxNodes, nodeIdleTimeBeforeScaleDown: 'PT120S'},
+					},
+				},
+			},
+			onProgress,
+		);
+	}
+
+	async setComputeIdentity(
+		computeId: string,
+		identity: AmlComputeDefinition['identity'],
+		onProgress?: (progress: OperationProgress) => void,
+	): Promise<ComputeSummary> {
+		const current = await this.#getCompute(computeId);
+		if (!current) throw Object.assign(new Error(`Compute ${computeId} does not exist.`), {code: 'ResourceNotFound'});
+		const {properties} = current;
+		// Re-PUT what the compute is, with the new identity; read-only fields are dropped by the SDK's serializer.
+		return this.#putCompute(
+			computeId,
+			{
+				location: current.location,
+				...(current.tags ? {tags: current.tags} : {}),
+				...(current.sku ? {sku: current.sku} : {}),
+				identity: toServiceIdentity(identity),
+				...(properties ? {properties} : {}),
+			},
+			onProgress,
+		);
+	}
+
+	async listIdentities(subscriptionId: string): Promise<IdentitySummary[]> {
+		const result: IdentitySummary[] = [];
+		for await (const identity of this.#managedIdentity(subscriptionId).userAssignedIdentities.listBySubscription()) {
+			result.push(toIdentitySummary(identity));
+		}
+		return result.sort((a, b) => a.name.localeCompare(b.name));
+	}
+
+	async findIdentity(identityId: string): Promise<IdentitySummary | undefined> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(identityId);
+		try {
+			return toIdentitySummary(await this.#managedIdentity(subscriptionId).userAssignedIdentities.get(resourceGroup, name));
+		} catch (error) {
+			if (isNotFound(toAzureFailure(error))) return undefined;
+			throw error;
+		}
+	}
+
+	async createIdentity(identityId: string, location: string): Promise<IdentitySummary> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(identityId);
+		return toIdentitySummary(
+			await this.#managedIdentity(subscriptionId).userAssignedIdentities.createOrUpdate(resourceGroup, name, {location}),
+		);
+	}
+
+	async findRoleDefinition(scope: string, roleName: string): Promise<RoleDefinitionSummary | undefined> {
+		const subscriptionId = subscriptionOfScope(scope);
+		const definitions = this.#authorization(subscriptionId).roleDefinitions.list(scope, {
+			filter: `roleName eq '${roleName.replaceAll("'", "''")}'`,
+		});
+		for await (const definition of definitions) {
+			if (definition.id && definition.name) return {id: definition.id, guid: definition.name, roleName: definition.roleName ?? roleName};
+		}
+		return undefined;
+	}
+
+	async listRoleAssignments(scope: string, filter: {readonly principalId?: string} = {}): Promise<RoleAssignmentSummary[]> {
+		const subscriptionId = subscriptionOfScope(scope);
+		const filters = ['atScope()', ...(filter.principalId ? [`principalId eq '${filter.principalId}'`] : [])];
+		const result: RoleAssignmentSummary[] = [];
+		for await (const assignment of this.#authorization(subscriptionId).roleAssignments.listForScope(scope, {
+			filter: filters.join(' and '),
+		})) {
+			result.push(toRoleAssignmentSummary(assignment));
+		}
+		return result;
+	}
+
+	async createRoleAssignment(
+		scope: string,
+		name: string,
+		assignment: {readonly roleDefinitionId: string; readonly principalId: string; readonly principalType: string},
+	): Promise<RoleAssignmentSummary> {
+		const subscriptionId = subscriptionOfScope(scope);
+		return toRoleAssignmentSummary(
+			await this.#authorization(subscriptionId).roleAssignments.create(scope, name, {
+				roleDefinitionId: assignment.roleDefinitionId,
+				principalId: assignment.principalId,
+				principalType: assignment.principalType,
+			}),
+		);
+	}
+
+	async findConnection(workspaceId: string, connectionName: string): Promise<ConnectionSummary | undefined> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
+		try {
+			const connection = await this.#machineLearning(subscriptionId).workspaceConnections.get(resourceGroup, name, connectionName);
+			return {
+				id: connection.id ?? '',
+				name: connection.name ?? connectionName,
+				...(connection.properties.category ? {category: connection.properties.category} : {}),
+				...(connection.properties.target ? {target: connection.properties.target} : {}),
+				authType: connection.properties.authType,
+			};
+		} catch (error) {
+			if (isNotFound(toAzureFailure(error))) return undefined;
+			throw error;
+		}
+	}
+
+	async createManagedIdentityConnection(
+		workspaceId: string,
+		connectionName: string,
+		connection: {readonly category: string; readonly target: string; readonly identityResourceId: string; readonly clientId: string},
+	): Promise<ConnectionSummary> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
+		const created = await this.#machineLearning(subscriptionId).workspaceConnections.create(resourceGroup, name, connectionName, {
+			properties: {
+				authType: 'ManagedIdentity',
+				category: connection.category,
+				target: connection.target,
+				credentials: {resourceId: connection.identityResourceId, clientId: connection.clientId},
+			},
+		});
+		return {
+			id: created.id ?? '',
+			name: created.name ?? connectionName,
+			category: connection.category,
+			target: connection.target,
+			authType: 'ManagedIdentity',
+		};
+	}
+
+	async findResource(resourceId: string, apiVersion: string): Promise<Record<string, unknown> | undefined> {
+		const {subscriptionId} = parseResourceId(resourceId);
+		try {
+			return (await this.#resources(subscriptionId).resources.getById(resourceId, apiVersion)) as Record<string, unknown>;
+		} catch (error) {
+			if (isNotFound(toAzureFailure(error))) return undefined;
+			throw error;
+		}
+	}
+}
+
+/** Reports an older (core-lro v2) poller's progress in ARM's words. */
+function reportPolling(
+	poller: {onProgress(callback: (state: {status?: string; isCompleted?: boolean}) => void): unknown},
+	onProgress?: (progress: OperationProgress) => void,
+): void {
+	if (!onProgress) return;
+	onProgress({status: 'Accepted'});
+	poller.onProgress((state) => onProgress({status: state.status ? operationStatusLabel(state.status) : state.isCompleted ? 'Succeeded' : 'InProgress'}));
+}
+
+function subscriptionOfScope(scope: string): string {
+	const match = /^\/subscriptions\/([^/]+)/i.exec(scope);
+	if (!match?.[1]) throw Object.assign(new Error(`"${scope}" is not a scope inside a subscription.`), {code: 'InvalidScope'});
+	return match[1];
+}
+
+function parseComputeId(computeId: string) {
+	const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.MachineLearningServices\/workspaces\/([^/]+)\/computes\/([^/]+)$/i.exec(
+		computeId,
+	);
+	if (!match) throw Object.assign(new Error(`"${computeId}" is not a compute ID.`), {code: 'InvalidResourceId'});
+	const [, subscriptionId, resourceGroup, workspace, compute] = match as unknown as [string, string, string, string, string];
+	return {subscriptionId, resourceGroup, workspace, compute};
+}
+
+function workspaceIdOf(computeId: string): string {
+	return computeId.replace(/\/computes\/[^/]+$/i, '');
+}
+
+function toServiceIdentity(identity: AmlComputeDefinition['identity']): ManagedServiceIdentity {
+	if (identity.type === 'UserAssigned') {
+		return {
+			type: 'UserAssigned',
+			userAssignedIdentities: Object.fromEntries((identity.userAssignedIds ?? []).map((id) => [id, {}])),
+		};
+	}
+	return {type: identity.type};
+}
+
+function toResourceIdentity(identity: ManagedServiceIdentity | undefined): ResourceIdentity {
+	return {
+		type: identity?.type ?? 'None',
+		...(identity?.principalId ? {principalId: identity.principalId} : {}),
+		userAssigned: Object.entries(identity?.userAssignedIdentities ?? {}).map(([id, value]) => ({
+			id,
+			...(value?.principalId ? {principalId: value.principalId} : {}),
+			...(value?.clientId ? {clientId: value.clientId} : {}),
+		})),
+	};
+}
+
+function toComputeSummary(compute: ComputeResource, workspaceId: string): ComputeSummary {
+	const properties = compute.properties;
+	const aml = properties?.computeType === 'AmlCompute' ? (properties as AmlCompute).properties : undefined;
+	return {
+		id: compute.id ?? '',
+		name: compute.name ?? '',
+		workspaceId,
+		computeType: properties?.computeType ?? 'Unknown',
+		location: compute.location ?? properties?.computeLocation ?? '',
+		identity: toResourceIdentity(compute.identity),
+		...(aml?.vmSize ? {vmSize: aml.vmSize} : {}),
+		...(aml?.scaleSettings ? {minNodes: aml.scaleSettings.minNodeCount ?? 0, maxNodes: aml.scaleSettings.maxNodeCount} : {}),
+		...(properties?.provisioningState ? {provisioningState: properties.provisioningState} : {}),
+		...(properties?.resourceId ? {resourceId: properties.resourceId} : {}),
+		...(properties?.createdOn ? {createdOn: properties.createdOn} : {}),
+	};
+}
+
+function toIdentitySummary(identity: Identity): IdentitySummary {
+	const id = identity.id ?? '';
+	const {subscriptionId, resourceGroup, name} = parseResourceId(id);
+	return {
+		id,
+		name: identity.name ?? name,
+		resourceGroup,
+		subscriptionId,
+		location: identity.location,
+		principalId: identity.principalId ?? '',
+		clientId: identity.clientId ?? '',
+	};
+}
+
+function toRoleAssignmentSummary(assignment: RoleAssignment): RoleAssignmentSummary {
+	return {
+		id: assignment.id ?? '',
+		name: assignment.name ?? '',
+		scope: assignment.scope ?? '',
+		roleDefinitionId: assignment.roleDefinitionId ?? '',
+		principalId: assignment.principalId ?? '',
+		...(assignment.principalType ? {principalType: assignment.principalType} : {}),
+	};
 }
 
 /** core-lro's state names, in ARM's operation-status vocabulary. */
@@ -149,6 +538,7 @@ function operationStatusLabel(status: string): string {
 }
 
 function toWorkspaceSummary(workspace: Workspace): WorkspaceSummary {
+	const identity = toResourceIdentity(workspace.identity);
 	const id = workspace.id ?? '';
 	const {subscriptionId, resourceGroup} = parseResourceId(id);
 	return {
@@ -158,6 +548,7 @@ function toWorkspaceSummary(workspace: Workspace): WorkspaceSummary {
 		subscriptionId,
 		location: workspace.location ?? '',
 		...(workspace.identity?.type && workspace.identity.type !== 'None' ? {identityType: workspace.identity.type} : {}),
+		identity,
 		...(workspace.containerRegistry ? {containerRegistryId: workspace.containerRegistry} : {}),
 		...(workspace.storageAccount ? {storageAccountId: workspace.storageAccount} : {}),
 		...(workspace.keyVault ? {keyVaultId: workspace.keyVault} : {}),

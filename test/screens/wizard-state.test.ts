@@ -8,6 +8,7 @@ const workspace: WorkspaceSummary = {
 	resourceGroup: 'rg',
 	subscriptionId: 's',
 	location: 'eastus',
+	identity: {type: 'SystemAssigned', principalId: 'p', userAssigned: []},
 };
 const subscription = {id: 's', name: 'Contoso'};
 
