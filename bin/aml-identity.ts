@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import {appendFileSync} from 'node:fs';
+import {resolve} from 'node:path';
 import meow from 'meow';
 import {homeDirectory, emulatorDirectory, sessionsDirectory} from '../src/paths.js';
 
@@ -14,6 +15,7 @@ const cli = meow(
   Options
     --resume [ID]    resume a saved session (the latest unfinished one without an ID)
     --trace FILE     write every Resource Manager request and response to FILE (JSON lines, no tokens)
+    --output DIR     where generated files (environment definitions) go (default: ./aml-identity-output)
     --port N         port for 'aml-identity emulator' (default: any free port)
     --version        print the version
     --help           print this help
@@ -29,6 +31,7 @@ const cli = meow(
 		flags: {
 			resume: {type: 'string'},
 			trace: {type: 'string'},
+			output: {type: 'string'},
 			port: {type: 'string'},
 			reset: {type: 'boolean', default: false},
 		},
@@ -145,6 +148,7 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 		createElement(App, {
 			connection,
 			store,
+			outputDirectory: resolve(cli.flags.output ?? 'aml-identity-output'),
 			...(resume === undefined ? {} : {resume}),
 			onExit: (value: Outcome) => {
 				outcome = value;

@@ -1,9 +1,12 @@
+import {join} from 'node:path';
 import {useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactElement} from 'react';
 import {Box, Text, useApp} from 'ink';
 import type {AzureGateway} from '../src/azure/gateway.js';
 import type {SignedInUser} from '../src/azure/credential.js';
 import {toAzureFailure, type AzureFailure} from '../src/azure/errors.js';
 import type {RunResult} from '../src/plan/runner.js';
+import type {ScenarioContext} from '../src/scenarios/scenario.js';
+import type {ReplicationTiming} from '../src/steps/role-assignment.js';
 import {findScenario} from '../src/scenarios/index.js';
 import type {Session, SessionMode, SessionRecord, SessionStore} from '../src/session/session-store.js';
 import {Answered, type AnsweredItem} from './components/Answered.js';
@@ -36,6 +39,9 @@ export type WizardOutcome =
 
 export interface AppProps {
 	readonly connection: Connection;
+	/** Where scenarios write generated files; a folder per workspace is made under it. */
+	readonly outputDirectory: string;
+	readonly replicationTiming?: ReplicationTiming;
 	readonly store: SessionStore;
 	/** --resume: offer this session straight away (the latest unfinished one when true). */
 	readonly resume?: string | true;
@@ -53,7 +59,7 @@ function answeredItems(state: WizardState, user: SignedInUser): AnsweredItem[] {
 	return items;
 }
 
-export function App({connection, store, resume, onExit}: AppProps) {
+export function App({connection, store, resume, onExit, outputDirectory, replicationTiming}: AppProps) {
 	const {exit} = useApp();
 	const {gateway, user} = connection;
 	const [state, dispatch] = useReducer(wizardReducer, initialWizardState);
@@ -88,6 +94,16 @@ export function App({connection, store, resume, onExit}: AppProps) {
 	const save = (choices: Parameters<Session['saveChoices']>[0]) => session.current?.saveChoices(choices);
 
 	const scenario = state.scenarioId ? findScenario(state.scenarioId) : undefined;
+	const context = useMemo<ScenarioContext | undefined>(
+		() =>
+			state.workspace && {
+				gateway,
+				workspace: state.workspace,
+				outputDirectory: join(outputDirectory, state.workspace.name),
+				...(replicationTiming ? {replicationTiming} : {}),
+			},
+		[gateway, state.workspace, outputDirectory, replicationTiming],
+	);
 
 	const resumeSession = useCallback(
 		async (record: SessionRecord) => {
@@ -130,22 +146,27 @@ export function App({connection, store, resume, onExit}: AppProps) {
 	const needsPreparation = ['options', 'plan', 'run'].includes(state.screen) && !state.preparation;
 	const [preparationAttempt, setPreparationAttempt] = useState(0);
 	useEffect(() => {
-		if (!needsPreparation || !scenario || !state.workspace) return;
+		if (!needsPreparation || !scenario || !context) return;
 		let current = true;
 		setPreparationFailure(undefined);
-		scenario.prepare({gateway, workspace: state.workspace}).then(
+		scenario.prepare(context).then(
 			(preparation) => current && dispatch({type: 'prepared', preparation}),
 			(error: unknown) => current && setPreparationFailure(toAzureFailure(error)),
 		);
 		return () => {
 			current = false;
 		};
-	}, [needsPreparation, scenario, state.workspace, gateway, preparationAttempt]);
+	}, [needsPreparation, scenario, context, preparationAttempt]);
 
 	const plan = useMemo(() => {
-		if (!scenario || !state.workspace || state.preparation?.kind !== 'ready') return undefined;
-		return scenario.buildPlan({gateway, workspace: state.workspace}, state.preparation.facts, state.answers);
-	}, [scenario, state.workspace, state.preparation, state.answers, gateway]);
+		if (!scenario || !context || state.preparation?.kind !== 'ready') return undefined;
+		return scenario.buildPlan(context, state.preparation.facts, state.answers);
+	}, [scenario, context, state.preparation, state.answers]);
+
+	// Answers are saved as the reducer changes them (answered, or taken back with Esc).
+	useEffect(() => {
+		if (state.scenarioId) session.current?.saveChoices({answers: state.answers});
+	}, [state.answers, state.scenarioId]);
 
 	const onQuestionsComplete = useCallback(() => dispatch({type: 'questions-complete'}), []);
 	const onRunFinished = useCallback((result: RunResult) => {
@@ -232,16 +253,10 @@ export function App({connection, store, resume, onExit}: AppProps) {
 						{...(state.preparation ? {preparation: state.preparation} : {})}
 						{...(preparationFailure ? {preparationFailure} : {})}
 						answers={state.answers}
-						onAnswer={(questionId, value) => {
-							save({answers: {...state.answers, [questionId]: value}});
-							dispatch({type: 'answered', questionId, value});
-						}}
+						onAnswer={(questionId, value) => dispatch({type: 'answered', questionId, value})}
 						onComplete={onQuestionsComplete}
 						onRetry={() => setPreparationAttempt((value) => value + 1)}
-						onBack={() => {
-							save({answers: {}});
-							back();
-						}}
+						onBack={back}
 						onQuit={quit}
 					/>
 				) : null;
@@ -255,10 +270,7 @@ export function App({connection, store, resume, onExit}: AppProps) {
 						session.current?.setStatus('running');
 						dispatch({type: 'plan-confirmed'});
 					}}
-					onBack={() => {
-						save({answers: {}});
-						back();
-					}}
+					onBack={back}
 					onQuit={quit}
 				/>
 			) : (
@@ -284,7 +296,7 @@ export function App({connection, store, resume, onExit}: AppProps) {
 					<Summary
 						title={plan?.title ?? scenario.title}
 						result={state.runResult}
-						summary={scenario.summarize(state.preparation.facts, state.runResult)}
+						summary={scenario.summarize(state.preparation.facts, state.answers, state.runResult)}
 						onFinish={() => {
 							const sessionId = session.current?.id ?? '';
 							finish(state.runResult?.outcome === 'completed' ? {kind: 'completed', sessionId} : {kind: 'failed', sessionId});

@@ -1,13 +1,14 @@
-import {useEffect} from 'react';
-import {Box, Text} from 'ink';
+import {useEffect, useState} from 'react';
+import {Box, Text, useInput} from 'ink';
+import TextInput from 'ink-text-input';
 import type {WorkspaceSummary} from '../src/azure/gateway.js';
 import type {AzureFailure} from '../src/azure/errors.js';
-import type {Answers, Preparation, Scenario} from '../src/scenarios/scenario.js';
+import {nextQuestion, type Answers, type Preparation, type Question, type Scenario, type TextQuestion} from '../src/scenarios/scenario.js';
 import {FailureMessage} from './components/FailureMessage.js';
 import {Footer} from './components/Footer.js';
-import {SelectList} from './components/SelectList.js';
 import {Loading} from './components/Loading.js';
-import {keyHints, useNavigationKeys} from './keys.js';
+import {SelectList} from './components/SelectList.js';
+import {isCtrlC, keyHints, useNavigationKeys} from './keys.js';
 
 export interface OptionsProps {
 	readonly workspace: WorkspaceSummary;
@@ -15,35 +16,142 @@ export interface OptionsProps {
 	readonly preparation?: Preparation;
 	readonly preparationFailure?: AzureFailure;
 	readonly answers: Answers;
-	readonly onAnswer: (questionId: string, value: boolean) => void;
+	readonly onAnswer: (questionId: string, value: boolean | string) => void;
 	readonly onComplete: () => void;
 	readonly onRetry: () => void;
+	/** Esc: back to the previous question, or out of the scenario from the first one. */
 	readonly onBack: () => void;
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
 }
 
+function Warning({text}: {readonly text: string}) {
+	return (
+		<Box>
+			<Text color="yellow">⚠ </Text>
+			<Text color="yellow">{text}</Text>
+		</Box>
+	);
+}
+
+function TextAnswer({
+	question,
+	onAnswer,
+	onBack,
+	onQuit,
+}: {
+	readonly question: TextQuestion;
+	readonly onAnswer: (value: string) => void;
+	readonly onBack: () => void;
+	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
+}) {
+	const [value, setValue] = useState(question.defaultValue ?? '');
+	const [problem, setProblem] = useState<string | undefined>();
+	const [isChecking, setChecking] = useState(false);
+
+	// The text field owns letters (q is a letter here); Esc and Ctrl+C still navigate.
+	useInput((input, key) => {
+		if (isCtrlC(input, key)) onQuit('interrupt');
+		else if (key.escape) onBack();
+	});
+
+	const submit = async (submitted: string) => {
+		const trimmed = submitted.trim();
+		const invalid = question.validate?.(trimmed);
+		if (invalid) {
+			setProblem(invalid);
+			return;
+		}
+		if (question.check) {
+			setChecking(true);
+			setProblem(undefined);
+			try {
+				const refused = await question.check(trimmed);
+				if (refused) {
+					setProblem(refused);
+					return;
+				}
+			} catch (error) {
+				setProblem(`Could not check "${trimmed}": ${error instanceof Error ? error.message : String(error)}. Press Enter to try again.`);
+				return;
+			} finally {
+				setChecking(false);
+			}
+		}
+		onAnswer(trimmed);
+	};
+
+	return (
+		<Box flexDirection="column">
+			<Box>
+				<Text color="cyan">› </Text>
+				<TextInput value={value} onChange={setValue} onSubmit={(submitted) => void submit(submitted)} focus={!isChecking} />
+			</Box>
+			{isChecking ? <Loading label={`Checking "${value.trim()}" with Azure…`} /> : null}
+			{problem ? <Text color="red">✖ {problem}</Text> : null}
+			<Footer hints={['Enter confirm', keyHints.back, 'Ctrl+C quit']} />
+		</Box>
+	);
+}
+
+function QuestionView(props: {
+	readonly question: Question;
+	readonly onAnswer: (value: boolean | string) => void;
+	readonly onBack: () => void;
+	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
+}) {
+	const {question, onAnswer, onBack} = props;
+	return (
+		<Box flexDirection="column" marginTop={1}>
+			{question.warning ? <Warning text={question.warning} /> : null}
+			<Text bold>{question.prompt}</Text>
+			{question.kind === 'text' ? <TextAnswer key={question.id} question={question} onAnswer={onAnswer} onBack={onBack} onQuit={props.onQuit} /> : null}
+			{question.kind === 'select' ? (
+				<SelectList key={question.id} items={question.choices} onSelect={onAnswer} limit={10} />
+			) : null}
+			{question.kind === 'confirm' ? (
+				<SelectList
+					key={question.id}
+					wrapRows
+					items={[
+						{value: 'no', label: question.noLabel},
+						{value: 'yes', label: question.yesLabel},
+					]}
+					onSelect={(value) => {
+						if (value === 'yes') onAnswer(true);
+						else if (question.requiredYes) onBack();
+						else onAnswer(false);
+					}}
+				/>
+			) : null}
+		</Box>
+	);
+}
+
 export function Options({workspace, scenario, preparation, preparationFailure, answers, onAnswer, onComplete, onRetry, onBack, onQuit}: OptionsProps) {
-	const question =
-		preparation?.kind === 'ready' ? preparation.questions.find((candidate) => answers[candidate.id] === undefined) : undefined;
+	const question = preparation?.kind === 'ready' ? nextQuestion(preparation.questions(answers), answers) : undefined;
 	const isComplete = preparation?.kind === 'ready' && !question;
 
 	useEffect(() => {
 		if (isComplete) onComplete();
 	}, [isComplete, onComplete]);
 
-	useNavigationKeys({onBack, onQuit, onKey: (input) => input === 'r' && preparationFailure && onRetry()});
+	// A text question reads its own keys; everything else navigates here.
+	useNavigationKeys({
+		onBack,
+		onQuit,
+		isActive: question?.kind !== 'text',
+		onKey: (input) => input === 'r' && preparationFailure && onRetry(),
+	});
 
 	return (
 		<Box flexDirection="column">
 			<Text bold>{scenario.title}</Text>
+			{scenario.caveat ? <Warning text={scenario.caveat} /> : null}
 			{!preparation && !preparationFailure ? <Loading label={`Reading ${workspace.name} to see what is in place…`} /> : null}
 			{preparationFailure ? <FailureMessage title={`Could not read ${workspace.name}`} failure={preparationFailure} /> : null}
 			{preparation?.kind === 'blocked' ? (
 				<Box flexDirection="column">
-					<Box>
-						<Text color="yellow">⚠ </Text>
-						<Text color="yellow">{preparation.reason}</Text>
-					</Box>
+					<Warning text={preparation.reason} />
 					{preparation.nextSteps.map((step) => (
 						<Box key={step}>
 							<Text>→ </Text>
@@ -61,39 +169,20 @@ export function Options({workspace, scenario, preparation, preparationFailure, a
 						</Box>
 					))}
 					{question ? (
-						<Box flexDirection="column" marginTop={1}>
-							{question.warning ? (
-								<Box>
-									<Text color="yellow">⚠ </Text>
-									<Text color="yellow">{question.warning}</Text>
-								</Box>
-							) : null}
-							<Text bold>{question.prompt}</Text>
-							<SelectList
-								key={question.id}
-								wrapRows
-								items={[
-									{value: 'no', label: question.noLabel},
-									{value: 'yes', label: question.yesLabel},
-								]}
-								onSelect={(value) => {
-									if (value === 'yes') onAnswer(question.id, true);
-									else if (question.requiredYes) onBack();
-									else onAnswer(question.id, false);
-								}}
-							/>
-						</Box>
+						<QuestionView question={question} onAnswer={(value) => onAnswer(question.id, value)} onBack={onBack} onQuit={onQuit} />
 					) : null}
 				</Box>
 			) : null}
-			<Footer
-				hints={[
-					...(question ? [keyHints.move, keyHints.select] : []),
-					...(preparationFailure ? [keyHints.retry] : []),
-					keyHints.back,
-					keyHints.quit,
-				]}
-			/>
+			{question?.kind === 'text' ? null : (
+				<Footer
+					hints={[
+						...(question ? [keyHints.move, keyHints.select] : []),
+						...(preparationFailure ? [keyHints.retry] : []),
+						keyHints.back,
+						keyHints.quit,
+					]}
+				/>
+			)}
 		</Box>
 	);
 }

@@ -16,6 +16,12 @@ export function PlanReview({plan, onConfirm, onBack, onQuit}: PlanReviewProps) {
 		<Box flexDirection="column">
 			<Text bold>Plan: {plan.title}</Text>
 			<Text dimColor>Each step checks first and writes only what is missing, then verifies.</Text>
+			{(plan.caveats ?? []).map((caveat) => (
+				<Box key={caveat} marginTop={1}>
+					<Text color="yellow">⚠ </Text>
+					<Text color="yellow">{caveat}</Text>
+				</Box>
+			))}
 			{plan.steps.map((step, index) => (
 				<Box key={step.id} flexDirection="column" marginTop={1}>
 					<Text>

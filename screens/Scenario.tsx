@@ -29,6 +29,7 @@ export function Scenario({workspace, onChosen, onBack, onQuit}: ScenarioProps) {
 			{highlighted ? (
 				<Box flexDirection="column" marginTop={1} paddingLeft={2}>
 					<Text>{highlighted.description}</Text>
+					{highlighted.caveat ? <Text color="yellow">⚠ {highlighted.caveat}</Text> : null}
 					<Text dimColor>
 						From document {highlighted.source.document}, “{highlighted.source.section}”
 					</Text>

@@ -51,6 +51,7 @@ export function Summary({title, result, summary, onFinish, onRetry, onQuit}: Sum
 			) : null}
 			<Section title="Changed" lines={summary.changed} color="green" />
 			<Section title="Already in place" lines={summary.alreadyInPlace} />
+			<Section title="Files written" lines={summary.files ?? []} />
 			<Section title="Next steps" lines={failed ? [] : summary.nextSteps} />
 			<Footer hints={[keyHints.finish, ...(failed ? [keyHints.retry] : []), keyHints.quit]} />
 		</Box>

@@ -87,19 +87,31 @@ function back(state: WizardState): WizardState {
 			return {...state, screen: 'subscription'};
 		case 'scenario':
 			return {...state, screen: 'workspace'};
-		case 'options':
-			return {...state, answers: {}, screen: 'scenario'};
-		case 'plan':
-			// Back to the questions, answered afresh; with none, back to the scenario list.
-			return hasQuestions(state)
-				? {...state, answers: {}, screen: 'options'}
-				: {...state, screen: 'scenario'};
+		case 'options': {
+			// One question back at a time; from the first, out of the scenario.
+			const last = lastAnswered(state);
+			return last ? {...state, answers: withoutAnswer(state.answers, last)} : {...state, answers: {}, screen: 'scenario'};
+		}
+		case 'plan': {
+			// Back to the last question, asked again; with none, back to the scenario list.
+			const last = lastAnswered(state);
+			return last
+				? {...state, answers: withoutAnswer(state.answers, last), screen: 'options'}
+				: {...state, answers: {}, screen: 'scenario'};
+		}
 		default:
 			// Welcome has nowhere to go back to; a run cannot be backed out of; a summary is final.
 			return state;
 	}
 }
 
-function hasQuestions(state: WizardState): boolean {
-	return state.preparation?.kind === 'ready' && state.preparation.questions.length > 0;
+function lastAnswered(state: WizardState): string | undefined {
+	if (state.preparation?.kind !== 'ready') return undefined;
+	const asked = state.preparation.questions(state.answers).filter((question) => state.answers[question.id] !== undefined);
+	return asked.at(-1)?.id;
+}
+
+function withoutAnswer(answers: Answers, questionId: string): Answers {
+	const {[questionId]: _removed, ...rest} = answers;
+	return rest;
 }

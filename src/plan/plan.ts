@@ -51,6 +51,8 @@ export interface Plan {
 	readonly scenarioId: string;
 	readonly title: string;
 	readonly steps: readonly PlanStep[];
+	/** Warnings the user should read before running it (shown on the plan review). */
+	readonly caveats?: readonly string[];
 }
 
 /** Everything the runner says about a step, in order; one screen shows any run from these. */

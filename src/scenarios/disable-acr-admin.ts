@@ -45,7 +45,8 @@ export const disableAcrAdminScenario: Scenario<DisableAcrAdminFacts> = {
 			findings: [
 				`Registry ${registry.name} (${registry.sku}, ${registry.resourceGroup}): admin user ${registry.adminUserEnabled ? 'enabled' : 'already disabled'}.`,
 			],
-			questions: registry.adminUserEnabled
+			questions: () =>
+				registry.adminUserEnabled
 				? [
 						{
 							kind: 'confirm',
@@ -94,7 +95,7 @@ export const disableAcrAdminScenario: Scenario<DisableAcrAdminFacts> = {
 		};
 	},
 
-	summarize({registry}, result) {
+	summarize({registry}, _answers, result) {
 		const step = result.steps[0];
 		const disabledNow = step?.state === 'done';
 		return {

@@ -1,6 +1,7 @@
 import type {AzureGateway, WorkspaceSummary} from '../azure/gateway.js';
 import type {Plan} from '../plan/plan.js';
 import type {RunResult} from '../plan/runner.js';
+import type {ReplicationTiming} from '../steps/role-assignment.js';
 
 /** Where in the source documents (../shared/seeds/) a scenario's procedure comes from. */
 export interface DocumentSource {
@@ -8,24 +9,51 @@ export interface DocumentSource {
 	readonly section: string;
 }
 
-/** A question a scenario asks before it can plan; screens render any of them. */
-export interface ConfirmQuestion {
-	readonly kind: 'confirm';
+interface QuestionBase {
 	readonly id: string;
 	readonly prompt: string;
+	/** A caveat shown above the question. */
 	readonly warning?: string;
+}
+
+export interface ConfirmQuestion extends QuestionBase {
+	readonly kind: 'confirm';
 	readonly yesLabel: string;
 	readonly noLabel: string;
 	/** When true, answering no means the scenario cannot go on: the user goes back. */
 	readonly requiredYes: boolean;
 }
 
-export type Question = ConfirmQuestion;
+export interface Choice {
+	readonly value: string;
+	readonly label: string;
+	readonly detail?: string;
+}
+
+export interface SelectQuestion extends QuestionBase {
+	readonly kind: 'select';
+	readonly choices: readonly Choice[];
+}
+
+export interface TextQuestion extends QuestionBase {
+	readonly kind: 'text';
+	readonly defaultValue?: string;
+	/** A problem with the value, naming it and the fix; undefined when it is fine. */
+	validate?(value: string): string | undefined;
+	/** The same, asking Azure (is a name free?); runs after validate passes. */
+	check?(value: string): Promise<string | undefined>;
+}
+
+export type Question = ConfirmQuestion | SelectQuestion | TextQuestion;
 export type Answers = Readonly<Record<string, boolean | string>>;
 
 export interface ScenarioContext {
 	readonly gateway: AzureGateway;
 	readonly workspace: WorkspaceSummary;
+	/** Where generated files (environment definitions) go. */
+	readonly outputDirectory: string;
+	/** How long to wait out identity replication; tests shorten it. */
+	readonly replicationTiming?: ReplicationTiming;
 }
 
 /** What a scenario found when it read the workspace before planning. */
@@ -40,13 +68,16 @@ export type Preparation<Facts = unknown> =
 			readonly facts: Facts;
 			/** Plain sentences on what is there now, shown before the questions. */
 			readonly findings: readonly string[];
-			readonly questions: readonly Question[];
+			/** The questions to ask given the answers so far; the first unanswered one is asked next. */
+			readonly questions: (answers: Answers) => readonly Question[];
 	  };
 
 export interface Summary {
 	readonly changed: readonly string[];
 	readonly alreadyInPlace: readonly string[];
 	readonly nextSteps: readonly string[];
+	/** Files the run wrote, by path. */
+	readonly files?: readonly string[];
 }
 
 export interface Scenario<Facts = unknown> {
@@ -54,7 +85,24 @@ export interface Scenario<Facts = unknown> {
 	readonly title: string;
 	readonly description: string;
 	readonly source: DocumentSource;
+	/** Where the documents disagree or warn: shown on the scenario and plan screens. */
+	readonly caveat?: string;
 	prepare(context: ScenarioContext): Promise<Preparation<Facts>>;
 	buildPlan(context: ScenarioContext, facts: Facts, answers: Answers): Plan;
-	summarize(facts: Facts, result: RunResult): Summary;
+	summarize(facts: Facts, answers: Answers, result: RunResult): Summary;
+}
+
+/** The first question still to answer, or undefined when all are answered. */
+export function nextQuestion(questions: readonly Question[], answers: Answers): Question | undefined {
+	return questions.find((question) => answers[question.id] === undefined);
+}
+
+/** Summary lines from step outcomes: what changed now, and what was already in place. */
+export function outcomesSummary(result: RunResult): {changed: string[]; alreadyInPlace: string[]} {
+	return {
+		changed: result.steps.filter((step) => step.state === 'done' && !step.fromJournal).map((step) => `${step.title}.`),
+		alreadyInPlace: result.steps
+			.filter((step) => step.state === 'skipped' || (step.state === 'done' && step.fromJournal))
+			.map((step) => `${step.title}: ${step.detail ?? 'already done'}.`),
+	};
 }

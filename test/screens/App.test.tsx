@@ -21,6 +21,7 @@ function renderWizard(store: SessionStore, gateway: EmulatedAzure['gateway']) {
 		<App
 			connection={{gateway, user: {name: 'Ada Lovelace', account: 'ada@contoso.com'}, label: 'demo tenant', mode: 'demo'}}
 			store={store}
+			outputDirectory={mkdtempSync(join(tmpdir(), 'aml-identity-output-'))}
 			onExit={(outcome) => outcomes.push(outcome)}
 		/>,
 	);

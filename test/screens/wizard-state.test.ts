@@ -36,7 +36,7 @@ describe('wizardReducer', () => {
 			{type: 'subscription-chosen', subscription},
 			{type: 'workspace-chosen', workspace},
 			{type: 'scenario-chosen', scenarioId: 'x'},
-			{type: 'prepared', preparation: {kind: 'ready', facts: {}, findings: [], questions: [{kind: 'confirm', id: 'q', prompt: 'p', yesLabel: 'y', noLabel: 'n', requiredYes: true}]}},
+			{type: 'prepared', preparation: {kind: 'ready', facts: {}, findings: [], questions: () => [{kind: 'confirm', id: 'q', prompt: 'p', yesLabel: 'y', noLabel: 'n', requiredYes: true}]}},
 			{type: 'answered', questionId: 'q', value: true},
 			{type: 'questions-complete'},
 		);
@@ -59,7 +59,7 @@ describe('wizardReducer', () => {
 			{type: 'subscription-chosen', subscription},
 			{type: 'workspace-chosen', workspace},
 			{type: 'scenario-chosen', scenarioId: 'x'},
-			{type: 'prepared', preparation: {kind: 'ready', facts: {}, findings: [], questions: []}},
+			{type: 'prepared', preparation: {kind: 'ready', facts: {}, findings: [], questions: () => []}},
 			{type: 'questions-complete'},
 			{type: 'back'},
 		);
@@ -90,5 +90,28 @@ describe('wizardReducer', () => {
 			{type: 'workspace-chosen', workspace: {...workspace, name: 'other'}},
 		);
 		expect(state).toMatchObject({screen: 'scenario', answers: {}, scenarioId: undefined});
+	});
+
+	it('with several questions, Esc takes back one answer at a time', () => {
+		const questions = () => [
+			{kind: 'select', id: 'compute', prompt: 'Which compute?', choices: []},
+			{kind: 'text', id: 'name', prompt: 'Name?'},
+		] as const;
+		let state = walk(
+			{type: 'start'},
+			{type: 'subscription-chosen', subscription},
+			{type: 'workspace-chosen', workspace},
+			{type: 'scenario-chosen', scenarioId: 'x'},
+			{type: 'prepared', preparation: {kind: 'ready', facts: {}, findings: [], questions}},
+			{type: 'answered', questionId: 'compute', value: 'new'},
+			{type: 'answered', questionId: 'name', value: 'gpu'},
+			{type: 'questions-complete'},
+		);
+		state = wizardReducer(state, {type: 'back'});
+		expect(state).toMatchObject({screen: 'options', answers: {compute: 'new'}});
+		state = wizardReducer(state, {type: 'back'});
+		expect(state).toMatchObject({screen: 'options', answers: {}});
+		state = wizardReducer(state, {type: 'back'});
+		expect(state.screen).toBe('scenario');
 	});
 });
