@@ -5,7 +5,7 @@ import type {AzureGateway} from '../src/azure/gateway.js';
 import type {SignedInUser} from '../src/azure/credential.js';
 import {toAzureFailure, type AzureFailure} from '../src/azure/errors.js';
 import type {RunResult} from '../src/plan/runner.js';
-import type {ScenarioContext} from '../src/scenarios/scenario.js';
+import {filesOf, type ScenarioContext} from '../src/scenarios/scenario.js';
 import type {ReplicationTiming} from '../src/steps/role-assignment.js';
 import {findScenario} from '../src/scenarios/index.js';
 import type {Session, SessionMode, SessionRecord, SessionStore} from '../src/session/session-store.js';
@@ -297,6 +297,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 						title={plan?.title ?? scenario.title}
 						result={state.runResult}
 						summary={scenario.summarize(state.preparation.facts, state.answers, state.runResult)}
+						files={plan ? filesOf(plan, state.runResult) : []}
 						onFinish={() => {
 							const sessionId = session.current?.id ?? '';
 							finish(state.runResult?.outcome === 'completed' ? {kind: 'completed', sessionId} : {kind: 'failed', sessionId});

@@ -9,6 +9,8 @@ export interface SummaryProps {
 	readonly title: string;
 	readonly result: RunResult;
 	readonly summary: ScenarioSummary;
+	/** Generated files, by path. */
+	readonly files: readonly string[];
 	readonly onFinish: () => void;
 	readonly onRetry: () => void;
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
@@ -30,7 +32,7 @@ function Section({title, lines, color}: {readonly title: string; readonly lines:
 	);
 }
 
-export function Summary({title, result, summary, onFinish, onRetry, onQuit}: SummaryProps) {
+export function Summary({title, result, summary, files, onFinish, onRetry, onQuit}: SummaryProps) {
 	const failed = result.steps.find((step) => step.state === 'failed');
 	useNavigationKeys({
 		onQuit,
@@ -51,7 +53,7 @@ export function Summary({title, result, summary, onFinish, onRetry, onQuit}: Sum
 			) : null}
 			<Section title="Changed" lines={summary.changed} color="green" />
 			<Section title="Already in place" lines={summary.alreadyInPlace} />
-			<Section title="Files written" lines={summary.files ?? []} />
+			<Section title="Files written" lines={files} />
 			<Section title="Next steps" lines={failed ? [] : summary.nextSteps} />
 			<Footer hints={[keyHints.finish, ...(failed ? [keyHints.retry] : []), keyHints.quit]} />
 		</Box>

@@ -1,5 +1,6 @@
 import type {RegistrySummary} from '../azure/gateway.js';
 import type {Plan} from '../plan/plan.js';
+import {aciWarning, disableAdminUserStep} from './shared.js';
 import type {Scenario} from './scenario.js';
 
 /**
@@ -52,8 +53,7 @@ export const disableAcrAdminScenario: Scenario<DisableAcrAdminFacts> = {
 							kind: 'confirm',
 							id: aciQuestionId,
 							prompt: `Disable the admin user on ${registry.name}?`,
-							warning:
-								'Deploying models to Azure Container Instances (ACI) needs the ACR admin user. Do not disable it if you plan to deploy to ACI.',
+							warning: aciWarning,
 							yesLabel: 'Yes, I do not deploy to ACI: disable the admin user',
 							noLabel: 'No, go back',
 							requiredYes: true,
@@ -67,31 +67,7 @@ export const disableAcrAdminScenario: Scenario<DisableAcrAdminFacts> = {
 		return {
 			scenarioId: 'acr-disable-admin-user',
 			title: `Disable the admin user on ${registry.name}`,
-			steps: [
-				{
-					id: 'disable-admin-user',
-					title: `Disable the admin user on registry ${registry.name}`,
-					target: {kind: 'Container registry', name: registry.name, id: registry.id},
-					azCommand: `az acr update --name ${registry.name} --resource-group ${registry.resourceGroup} --admin-enabled false`,
-					note: 'Azure Machine Learning then uses the workspace managed identity to build and pull images.',
-					async check() {
-						const current = await gateway.findRegistry(registry.id);
-						if (!current) throw Object.assign(new Error(`Registry ${registry.name} no longer exists.`), {code: 'ResourceNotFound'});
-						return current.adminUserEnabled
-							? {satisfied: false, detail: 'admin user is enabled'}
-							: {satisfied: true, detail: `admin user on ${registry.name} is already disabled`};
-					},
-					async apply(report) {
-						await gateway.setRegistryAdminUser(registry.id, false, ({status}) => report({operationStatus: status}));
-					},
-					async verify() {
-						const current = await gateway.findRegistry(registry.id);
-						return current && !current.adminUserEnabled
-							? {ok: true, detail: `admin user on ${registry.name} is disabled`}
-							: {ok: false, detail: `registry ${registry.name} still reports the admin user enabled`};
-					},
-				},
-			],
+			steps: [disableAdminUserStep(gateway, registry)],
 		};
 	},
 

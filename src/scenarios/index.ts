@@ -1,8 +1,22 @@
+import {aksInferenceScenario} from './aks-inference-acr-pull.js';
+import {bringYourOwnAcrScenario} from './bring-your-own-acr.js';
+import {computeAcrPullScenario} from './compute-acr-pull.js';
 import {disableAcrAdminScenario} from './disable-acr-admin.js';
+import {managedEnvironmentScenario} from './managed-environment-private-acr.js';
+import {privateAcrImageScenario} from './private-acr-image.js';
 import type {Scenario} from './scenario.js';
+import {switchComputeIdentityScenario} from './switch-compute-identity.js';
 
 /** Every scenario the Scenario screen offers, in the order the documents present them. */
-export const scenarios: readonly Scenario<any>[] = [disableAcrAdminScenario];
+export const scenarios: readonly Scenario<any>[] = [
+	disableAcrAdminScenario,
+	bringYourOwnAcrScenario,
+	computeAcrPullScenario,
+	aksInferenceScenario,
+	privateAcrImageScenario,
+	managedEnvironmentScenario,
+	switchComputeIdentityScenario,
+];
 
 export function findScenario(id: string): Scenario<any> | undefined {
 	return scenarios.find((scenario) => scenario.id === id);

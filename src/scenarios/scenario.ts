@@ -76,8 +76,14 @@ export interface Summary {
 	readonly changed: readonly string[];
 	readonly alreadyInPlace: readonly string[];
 	readonly nextSteps: readonly string[];
-	/** Files the run wrote, by path. */
-	readonly files?: readonly string[];
+}
+
+/** The files a run wrote or found already written: its file steps that did not fail. */
+export function filesOf(plan: Plan, result: RunResult): string[] {
+	return plan.steps
+		.filter((step) => step.target.kind === 'File')
+		.filter((step) => result.steps.some((outcome) => outcome.stepId === step.id && (outcome.state === 'done' || outcome.state === 'skipped')))
+		.map((step) => step.target.name);
 }
 
 export interface Scenario<Facts = unknown> {

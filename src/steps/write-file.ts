@@ -16,10 +16,12 @@ export function writeFileStep(options: {
 	readonly id: string;
 	readonly title: string;
 	readonly path: string;
-	readonly content: string;
+	/** The text, or how to make it when the step runs (it may depend on what earlier steps created). */
+	readonly content: string | (() => Promise<string>);
 	readonly note?: string;
 }): PlanStep {
-	const {path, content} = options;
+	const {path} = options;
+	const content = async () => (typeof options.content === 'string' ? options.content : options.content());
 	return {
 		id: options.id,
 		title: options.title,
@@ -28,16 +30,16 @@ export function writeFileStep(options: {
 		...(options.note ? {note: options.note} : {}),
 		async check() {
 			const current = await readIfPresent(path);
-			return current === content
+			return current === (await content())
 				? {satisfied: true, detail: `${path} already has this content`}
 				: {satisfied: false, detail: current === undefined ? 'not written yet' : 'differs: it will be replaced'};
 		},
 		async apply() {
 			await mkdir(dirname(path), {recursive: true});
-			await writeFile(path, content, 'utf8');
+			await writeFile(path, await content(), 'utf8');
 		},
 		async verify() {
-			return (await readIfPresent(path)) === content
+			return (await readIfPresent(path)) === (await content())
 				? {ok: true, detail: `wrote ${path}`}
 				: {ok: false, detail: `${path} does not have the expected content`};
 		},
