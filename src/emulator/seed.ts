@@ -2,6 +2,7 @@
  * The seeded demo tenant: Contoso's Azure ML estate as the emulator serves it after `reset`.
  * Every id/name tests or scenarios refer to is exported from here (re-exported by index.ts).
  */
+import {SEED_AKS, SEED_IDENTITIES, SEED_KEY_VAULT_RBAC, seedIdentityState} from './seed-identity.js';
 import {emptyState, type EmulatorState, type ResourceGroupResource, type SubscriptionResource, type TrackedResource} from './state.js';
 
 export const DEMO_TENANT = {
@@ -194,6 +195,12 @@ export const SEED = {
 	resourceGroups,
 	workspaces,
 	registries,
+	/** User-assigned identities (seed-identity.ts). */
+	identities: SEED_IDENTITIES,
+	/** AKS clusters the wizard reads (seed-identity.ts). */
+	aksClusters: SEED_AKS,
+	/** Seeded key vaults by name: true = Azure RBAC, false = access policies. */
+	keyVaultRbac: SEED_KEY_VAULT_RBAC,
 } as const;
 
 const userSystemData = (createdAt: string) => ({
@@ -354,5 +361,7 @@ export function createSeedState(): EmulatorState {
 		[workspaces.nlpDev, CREATED_AT.nlpDev, {friendlyName: 'NLP (dev)', description: 'Support-ticket classification experiments'}],
 	];
 	for (const [ws, createdAt, extra] of workspaceBodies) state.workspaces[key(ws.id)] = workspaceResource(ws, createdAt, extra);
+	// Keep last: identities, role assignments and read-only resources derive from what is above.
+	seedIdentityState(state);
 	return state;
 }

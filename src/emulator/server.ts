@@ -21,7 +21,10 @@ import {
 	type ResolvedOptions,
 } from './arm.js';
 import {createEmulatorCertificate} from './certificate.js';
+import {authorizationProvider, DEFAULT_REPLICATION_DELAY_MS, type AuthorizationOptions} from './authorization.js';
 import {containerRegistryProvider} from './container-registry.js';
+import {genericResourcesProvider} from './generic-resources.js';
+import {managedIdentityProvider} from './managed-identity.js';
 import {machineLearningProvider} from './machine-learning.js';
 import {resourcesProvider} from './resources.js';
 import {createSeedState, DEMO_TENANT} from './seed.js';
@@ -48,6 +51,8 @@ export interface EmulatorOptions {
 	latencyMs?: number;
 	/** max items per list page before nextLink; default 20 */
 	pageSize?: number;
+	/** a principal created less than this many ms ago is PrincipalNotFound to role assignments unless principalType is sent; default 10000 */
+	replicationDelayMs?: number;
 }
 
 export interface RecordedRequest {
@@ -71,7 +76,14 @@ export interface RunningEmulator {
 }
 
 /** Providers served, in routing order. Add new providers (Authorization, ManagedIdentity, ...) here. */
-export const PROVIDERS: readonly ProviderModule[] = [resourcesProvider, machineLearningProvider, containerRegistryProvider];
+export const PROVIDERS: readonly ProviderModule[] = [
+	resourcesProvider,
+	machineLearningProvider,
+	containerRegistryProvider,
+	authorizationProvider,
+	managedIdentityProvider,
+	genericResourcesProvider,
+];
 
 const METHODS: readonly HttpMethod[] = ['GET', 'PUT', 'PATCH', 'DELETE', 'POST', 'HEAD'];
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
@@ -101,11 +113,12 @@ function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
-	const resolved: ResolvedOptions = {
+	const resolved: ResolvedOptions & AuthorizationOptions = {
 		lroDurationMs: options.lroDurationMs ?? 2000,
 		retryAfterSeconds: options.retryAfterSeconds ?? 1,
 		latencyMs: options.latencyMs ?? 0,
 		pageSize: options.pageSize ?? 20,
+		replicationDelayMs: options.replicationDelayMs ?? DEFAULT_REPLICATION_DELAY_MS,
 	};
 	const stateDir = options.stateDir;
 	const routes: CompiledRoute[] = PROVIDERS.flatMap((p) => p.routes.map(compileRoute));
@@ -237,7 +250,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
 	const handle = async (req: IncomingMessage, res: ServerResponse) => {
 		const at = Date.now();
-		const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+		// SDKs send `/{scope}` with a scope that already starts with '/' as `//subscriptions/...`:
+		// collapse leading slashes so the path is not parsed as a protocol-relative URL (host 'subscriptions').
+		const url = new URL((req.url ?? '/').replace(/^\/{2,}/, '/'), 'https://127.0.0.1');
 		const query: Record<string, string> = {};
 		for (const [k, v] of url.searchParams) if (!(k in query)) query[k] = v;
 		const host = req.headers.host;
