@@ -24,6 +24,12 @@ export function nextStepFor(failure: AzureFailure): string {
 		case 'ENOTFOUND':
 		case 'ETIMEDOUT':
 			return 'Resource Manager could not be reached: check your network (or HTTPS_PROXY), then press r to retry.';
+		case 'PrincipalNotFound':
+			return 'A new identity can take several minutes to reach Microsoft Entra ID. Your session is saved: resume it in a few minutes (--resume); finished steps are not repeated.';
+		case 'RoleDefinitionDoesNotExist':
+			return 'The role is not defined in this subscription: check the role name, or ask an administrator which custom role to use.';
+		case 'ComputeHasNoIdentity':
+			return 'Give the compute a managed identity first (the compute identity scenarios do it), then press r to retry.';
 		case 'DemoTenantUnreadable':
 			return 'Restore the demo tenant with: aml-identity demo --reset (your saved sessions are kept).';
 		case 'EADDRINUSE':
