@@ -1,6 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
-import TextInput from 'ink-text-input';
+import {TextInput} from '@inkjs/ui';
 import type {WorkspaceSummary} from '../src/azure/gateway.js';
 import type {AzureFailure} from '../src/azure/errors.js';
 import {nextQuestion, type Answers, type Preparation, type Question, type Scenario, type TextQuestion} from '../src/scenarios/scenario.js';
@@ -48,7 +48,8 @@ function TextAnswer({
 	const [problem, setProblem] = useState<string | undefined>();
 	const [isChecking, setChecking] = useState(false);
 
-	// The text field owns letters (q is a letter here); Esc and Ctrl+C still navigate.
+	// The text field (ink-ui's, whose edits go through a reducer, so fast typing and held keys
+	// are not lost) owns letters: q is a letter here. Esc and Ctrl+C still navigate.
 	useInput((input, key) => {
 		if (isCtrlC(input, key)) onQuit('interrupt');
 		else if (key.escape) onBack();
@@ -84,7 +85,12 @@ function TextAnswer({
 		<Box flexDirection="column">
 			<Box>
 				<Text color="cyan">› </Text>
-				<TextInput value={value} onChange={setValue} onSubmit={(submitted) => void submit(submitted)} focus={!isChecking} />
+				<TextInput
+					defaultValue={question.defaultValue ?? ''}
+					onChange={setValue}
+					onSubmit={(submitted) => void submit(submitted)}
+					isDisabled={isChecking}
+				/>
 			</Box>
 			{isChecking ? <Loading label={`Checking "${value.trim()}" with Azure…`} /> : null}
 			{problem ? <Text color="red">✖ {problem}</Text> : null}

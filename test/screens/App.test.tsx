@@ -63,7 +63,7 @@ describe('the wizard', () => {
 
 		frame = await wizard.press(keys.enter, 'complete and verified');
 		expect(frame).toContain(`Admin user disabled on ${SEED.registries.fraudProd.name}.`);
-		expect(store.list().sessions[0]).toMatchObject({status: 'completed', steps: {'disable-admin-user': {state: 'done'}}});
+		expect(store.list().sessions[0]).toMatchObject({status: 'completed', steps: {[`disable-admin-user-${SEED.registries.fraudProd.name}`]: {state: 'done'}}});
 		expect(azure.writes()).toEqual([`PATCH ${SEED.registries.fraudProd.id}`]);
 
 		await settle();
