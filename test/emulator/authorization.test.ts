@@ -4,6 +4,7 @@ import {AuthorizationManagementClient} from '@azure/arm-authorization';
 import {DEMO_TENANT, SEED, SEED_AKS, SEED_IDENTITIES, SEED_ROLE_ASSIGNMENTS, createSeedState, startEmulator, type RunningEmulator} from '../../src/emulator/index.js';
 import {BUILT_IN_ROLES} from '../../src/emulator/role-grants.js';
 import {armRequest, sdkOptions, staticCredential, UUID_RE} from './helpers.js';
+import {captureExchange, expectConformsToSpec, loadSpecValidator, type ExchangeRequest} from '../helpers/spec-conformance.js';
 
 const AUTHZ = '2022-04-01';
 const MSI = '2024-11-30';
@@ -407,4 +408,38 @@ describe('Microsoft.Authorization with AuthorizationManagementClient (arm-author
 		const ok = await client.roleAssignments.create(registry.id, randomUUID(), {roleDefinitionId: acrPullDefId, principalId, principalType: 'ServicePrincipal'});
 		expect(ok.principalType).toBe('ServicePrincipal');
 	});
+});
+
+/**
+ * Operations and scopes spec-conformance.test.ts does not cover (it has Create/Get/ListForScope/Delete,
+ * RoleDefinitions_*, and UAI CreateOrUpdate/Get/ListByResourceGroup).
+ */
+describe('more Authorization and ManagedIdentity exchanges conform to the swagger (oav)', () => {
+	let emulator: RunningEmulator;
+	beforeAll(async () => {
+		emulator = await startEmulator({pageSize: 2, replicationDelayMs: 0});
+		await loadSpecValidator();
+	}, 120_000);
+	afterAll(async () => {
+		await emulator.close();
+	});
+
+	const rg = SEED.resourceGroups.mlDev;
+	const uaiPath = `${rg.id}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`;
+	const cases: Array<{operationId: string; status: number; request: () => ExchangeRequest}> = [
+		{operationId: 'RoleAssignments_ListForResourceGroup', status: 200, request: () => ({method: 'GET', url: listUrl(rg.id)})},
+		{operationId: 'RoleAssignments_ListForSubscription', status: 200, request: () => ({method: 'GET', url: listUrl(sub.id, `principalId eq '${visionTrain.principalId}'`)})},
+		{operationId: 'RoleAssignments_ListForResource', status: 200, request: () => ({method: 'GET', url: listUrl(registry.id, 'atScope()')})},
+		{operationId: 'UserAssignedIdentities_Update', status: 200, request: () => ({method: 'PATCH', url: `${uaiPath}/id-vision-train?api-version=${MSI}`, body: {tags: {a: 'b'}}})},
+		{operationId: 'UserAssignedIdentities_ListBySubscription', status: 200, request: () => ({method: 'GET', url: `${sub.id}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version=${MSI}`})},
+		{operationId: 'UserAssignedIdentities_Delete', status: 200, request: () => ({method: 'DELETE', url: `${uaiPath}/id-vision-train?api-version=${MSI}`})},
+	];
+	for (const c of cases) {
+		it(c.operationId, async () => {
+			await emulator.reset();
+			const pair = await captureExchange(emulator, c.operationId, c.request());
+			expect(Number(pair.liveResponse.statusCode), JSON.stringify(pair.liveResponse.body)).toBe(c.status);
+			await expectConformsToSpec(pair);
+		});
+	}
 });
