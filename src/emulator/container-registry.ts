@@ -1,6 +1,7 @@
 /**
  * Microsoft.ContainerRegistry 2025-11-01: registries (list by subscription / resource group, get,
- * PATCH update as a long-running operation) and their `operationStatuses` resources.
+ * PUT create and PATCH update as long-running operations, name availability) and their
+ * `operationStatuses` resources.
  */
 import {randomUUID} from 'node:crypto';
 import {
@@ -18,13 +19,18 @@ import {
 	type ProviderModule,
 	type RequestContext,
 } from './arm.js';
-import {DEMO_TENANT} from './seed.js';
-import {cloneJson, type EmulatorState, type JsonObject, type OperationRecord, type TrackedResource} from './state.js';
+import {DEMO_TENANT, registryResource} from './seed.js';
+import {cloneJson, registerPrincipal, type EmulatorState, type JsonObject, type OperationRecord, type TrackedResource} from './state.js';
 
 export const CONTAINER_REGISTRY_API_VERSIONS = ['2025-11-01'] as const;
 const NAMESPACE = 'Microsoft.ContainerRegistry';
 const REGISTRY_PATTERN = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${NAMESPACE}/registries/{registryName}`;
 export const REGISTRY_UPDATE_OPERATION = `${NAMESPACE}/registries/update`;
+export const REGISTRY_CREATE_OPERATION = `${NAMESPACE}/registries/create`;
+/** Registry names taken outside the demo tenant (registry names are global, like their DNS names). */
+export const RESERVED_REGISTRY_NAMES = ['contoso', 'mlregistry', 'myregistry', 'acrdemo', 'azureml'] as const;
+const REGISTRY_NAME_RE = /^[a-zA-Z0-9]{5,50}$/;
+const INVALID_NAME_MESSAGE = 'Registry names may contain only alpha numeric characters and must be between 5 and 50 characters.';
 
 const SKU_NAMES = ['Basic', 'Standard', 'Premium'] as const;
 const IDENTITY_TYPES = ['SystemAssigned', 'UserAssigned', 'SystemAssigned, UserAssigned', 'None'] as const;
@@ -208,6 +214,109 @@ function updateRegistry(ctx: RequestContext): ArmResponse {
 	};
 }
 
+/** Whether a registry name is taken anywhere (any registry in the state, in any subscription, or reserved). */
+export function registryNameTaken(state: EmulatorState, name: string, exceptId?: string): boolean {
+	const lower = name.toLowerCase();
+	if ((RESERVED_REGISTRY_NAMES as readonly string[]).includes(lower)) return true;
+	return Object.values(state.registries).some((r) => r.name.toLowerCase() === lower && r.id.toLowerCase() !== exceptId?.toLowerCase());
+}
+
+/** Registries_Create: 201 + Azure-AsyncOperation + Retry-After; provisioningState Creating until lroDurationMs has passed. */
+function createRegistry(ctx: RequestContext): ArmResponse {
+	const {subscriptionId, resourceGroupName, registryName} = ctx.params as Record<'subscriptionId' | 'resourceGroupName' | 'registryName', string>;
+	if (!REGISTRY_NAME_RE.test(registryName)) throw badRequest('InvalidRegistryName', INVALID_NAME_MESSAGE);
+	const group = requireResourceGroup(ctx, subscriptionId, resourceGroupName);
+	const body = requireObjectBody(ctx);
+	const id = `${group.id}/providers/${NAMESPACE}/registries/${registryName}`;
+	const existing = ctx.state.registries[id.toLowerCase()];
+	if (typeof body.location !== 'string' || body.location.trim() === '') {
+		throw badRequest('LocationRequired', 'The location property is required for this definition.');
+	}
+	const location = body.location.replace(/\s+/g, '').toLowerCase();
+	if (body.sku === undefined) throw badRequest('InvalidParameter', "The 'sku' property is required.");
+	if (existing) {
+		// PUT on an existing registry: an update (same LRO as PATCH); its location cannot change.
+		if (existing.location.toLowerCase() !== location) {
+			throw new ArmError(
+				409,
+				'InvalidResourceLocation',
+				`The resource '${existing.name}' already exists in location '${existing.location}' in resource group '${resourceGroupName}'. A resource with the same name cannot be created in location '${location}'. Please select a new resource name.`,
+			);
+		}
+		return updateRegistry(ctx);
+	}
+	if (registryNameTaken(ctx.state, registryName)) {
+		throw new ArmError(
+			409,
+			'AlreadyInUse',
+			`The registry DNS name ${registryName.toLowerCase()}.azurecr.io is already in use. You can check if the name is already claimed using following API: https://docs.microsoft.com/en-us/rest/api/containerregistry/registries/checknameavailability`,
+		);
+	}
+	const patch = validateRegistryUpdate({tags: body.tags, sku: body.sku, identity: body.identity, properties: body.properties});
+	const sku = (patch.sku as {name: 'Basic' | 'Standard' | 'Premium'}).name;
+	const now = isoNow(ctx);
+	const base = registryResource(
+		{id, name: registryName, location, sku, adminUserEnabled: false, loginServer: `${registryName.toLowerCase()}.azurecr.io`},
+		now,
+		patch.tags as Record<string, string> | undefined,
+	);
+	const registry = applyRegistryPatch(base, {...patch, tags: undefined}, now, DEMO_TENANT.user.upn, ctx.state.tenantId);
+	if (patch.tags === undefined) delete registry.tags;
+	if (isPlainObject(registry.identity) && typeof registry.identity.principalId === 'string') {
+		registerPrincipal(ctx.state, registry.identity.principalId, 'ServicePrincipal', ctx.now());
+	}
+	registry.properties.provisioningState = 'Creating';
+	const resourceKey = id.toLowerCase();
+	ctx.state.registries[resourceKey] = registry;
+	const startedAt = ctx.now();
+	const name = `registries-${randomUUID()}`;
+	const operationId = `${id}/operationStatuses/${name}`;
+	ctx.startOperation({
+		id: operationId,
+		name,
+		kind: REGISTRY_CREATE_OPERATION,
+		resourceKey,
+		status: 'InProgress',
+		startTime: new Date(startedAt).toISOString(),
+		completesAt: startedAt + ctx.options.lroDurationMs,
+		payload: {},
+	});
+	return {
+		status: 201,
+		body: registry,
+		headers: {
+			'Azure-AsyncOperation': `${ctx.baseUrl}${operationId}?api-version=${ctx.apiVersion}`,
+			'Retry-After': String(ctx.options.retryAfterSeconds),
+		},
+	};
+}
+
+const completeRegistryCreate: OperationApplier = (state, operation) => {
+	const registry = state.registries[operation.resourceKey];
+	if (!registry) {
+		operation.status = 'Failed';
+		operation.error = {code: 'ResourceNotFound', message: 'The registry was deleted while the operation was running.'};
+		return;
+	}
+	registry.properties.provisioningState = 'Succeeded';
+	operation.status = 'Succeeded';
+};
+
+/** Registries_CheckNameAvailability: RegistryNameStatus. */
+function checkNameAvailability(ctx: RequestContext): ArmResponse {
+	requireSubscription(ctx, ctx.params.subscriptionId!);
+	const body = requireObjectBody(ctx);
+	if (typeof body.name !== 'string') throw badRequest('InvalidParameter', "The 'name' property is required.");
+	if (typeof body.type !== 'string' || body.type.toLowerCase() !== `${NAMESPACE}/registries`.toLowerCase()) {
+		throw badRequest('InvalidParameter', `The 'type' property must be '${NAMESPACE}/registries'.`);
+	}
+	if (!REGISTRY_NAME_RE.test(body.name)) return {status: 200, body: {nameAvailable: false, reason: 'Invalid', message: INVALID_NAME_MESSAGE}};
+	if (registryNameTaken(ctx.state, body.name)) {
+		return {status: 200, body: {nameAvailable: false, reason: 'AlreadyExists', message: `The registry ${body.name} is already in use.`}};
+	}
+	return {status: 200, body: {nameAvailable: true}};
+}
+
 /** ARM async operation status body (id/name/status/startTime/endTime, error when Failed). */
 export function operationStatusBody(operation: OperationRecord): JsonObject {
 	return {
@@ -223,6 +332,11 @@ export function operationStatusBody(operation: OperationRecord): JsonObject {
 export const containerRegistryProvider: ProviderModule = {
 	namespaces: [NAMESPACE],
 	routes: [
+		{
+			pattern: `/subscriptions/{subscriptionId}/providers/${NAMESPACE}/checkNameAvailability`,
+			apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
+			methods: {POST: checkNameAvailability},
+		},
 		{
 			pattern: `/subscriptions/{subscriptionId}/providers/${NAMESPACE}/registries`,
 			apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
@@ -251,6 +365,7 @@ export const containerRegistryProvider: ProviderModule = {
 					status: 200,
 					body: findRegistry(ctx, ctx.params.subscriptionId!, ctx.params.resourceGroupName!, ctx.params.registryName!),
 				}),
+				PUT: createRegistry,
 				PATCH: updateRegistry,
 			},
 		},
@@ -271,5 +386,5 @@ export const containerRegistryProvider: ProviderModule = {
 			},
 		},
 	],
-	operations: {[REGISTRY_UPDATE_OPERATION]: completeRegistryUpdate},
+	operations: {[REGISTRY_UPDATE_OPERATION]: completeRegistryUpdate, [REGISTRY_CREATE_OPERATION]: completeRegistryCreate},
 };

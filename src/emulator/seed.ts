@@ -3,7 +3,8 @@
  * Every id/name tests or scenarios refer to is exported from here (re-exported by index.ts).
  */
 import {SEED_AKS, SEED_IDENTITIES, SEED_KEY_VAULT_RBAC, seedIdentityState} from './seed-identity.js';
-import {emptyState, type EmulatorState, type ResourceGroupResource, type SubscriptionResource, type TrackedResource} from './state.js';
+import {BUILT_IN_ROLES, grantRole} from './role-grants.js';
+import {emptyState, registerPrincipal, type EmulatorState, type ResourceGroupResource, type SubscriptionResource, type TrackedResource} from './state.js';
 
 export const DEMO_TENANT = {
 	tenantId: '5c7e1b9a-2f4d-4a8e-b3c6-9d0f1e2a4b68',
@@ -18,7 +19,23 @@ const CREATED_AT = {
 	visionDev: '2024-05-20T10:42:03.5550000Z',
 	nlpDev: '2024-06-11T16:18:27.9010000Z',
 	shared: '2023-11-07T11:30:00.0000000Z',
+	sharedImages: '2024-01-15T08:47:19.3300000Z',
+	// mlw-fraud-prod's computes tell a story: gpu-legacy came before the workspace registry existed
+	// (Azure ML creates it on the first image build), so it never got AcrPull; cpu-cluster came after.
+	gpuLegacy: '2024-03-21T13:07:54.3210000Z',
+	fraudProdRegistry: '2024-04-09T08:12:37.2468000Z',
+	cpuCluster: '2024-05-02T10:15:22.8760000Z',
+	gpuTrain: '2024-05-22T11:03:18.4440000Z',
+	cpuNoid: '2024-06-17T15:40:09.1110000Z',
+	aksInference: '2024-07-08T09:55:41.6540000Z',
 } as const;
+
+/** Seeded by seed-identity.ts: the AKS cluster aks-inference attaches, and gpu-train's user-assigned identity. */
+const AKS_FRAUD_INFERENCE = SEED_AKS.fraudInference;
+const ID_VISION_TRAIN = SEED_IDENTITIES.visionTrain;
+
+/** Epoch ms at which the seeded compute identities "were created" (long before any replication window). */
+const COMPUTE_PRINCIPALS_CREATED_AT = Date.parse('2024-03-21T13:08:00Z');
 
 // ---- ARM id builders (stored casing as Azure returns it) ----
 export const armIds = {
@@ -28,6 +45,8 @@ export const armIds = {
 		`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.MachineLearningServices/workspaces/${name}`,
 	registry: (subscriptionId: string, resourceGroup: string, name: string) =>
 		`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.ContainerRegistry/registries/${name}`,
+	compute: (workspaceId: string, name: string) => `${workspaceId}/computes/${name}`,
+	connection: (workspaceId: string, name: string) => `${workspaceId}/connections/${name}`,
 	storageAccount: (subscriptionId: string, resourceGroup: string, name: string) =>
 		`/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.Storage/storageAccounts/${name}`,
 	keyVault: (subscriptionId: string, resourceGroup: string, name: string) =>
@@ -105,6 +124,8 @@ const resourceGroups = {
 	forecastProd: resourceGroup(PRODUCTION, 'rg-ml-forecast-prod', 'westeurope'),
 	mlDev: resourceGroup(DEV_TEST, 'rg-ml-dev', 'eastus2'),
 	mlShared: resourceGroup(DEV_TEST, 'rg-ml-shared', 'eastus2'),
+	/** Production: holds crcontosobase, a private base-image registry attached to no workspace. */
+	sharedImages: resourceGroup(PRODUCTION, 'rg-shared-images', 'eastus'),
 } as const;
 
 const registry = (
@@ -134,6 +155,8 @@ const registries = {
 	nlpDev: registry(resourceGroups.mlDev, '7b3d9f1a5c2e4d8b0a6f3c1e9d7b5a24', 'Basic', true, true),
 	/** Shared Premium registry, attached to no workspace; admin user disabled. */
 	contosoShared: registry(resourceGroups.mlShared, 'crcontososhared', 'Premium', false, false),
+	/** Private Premium registry of base images in rg-shared-images (Production); attached to no workspace; admin disabled. */
+	contosoBase: registry(resourceGroups.sharedImages, 'crcontosobase', 'Premium', false, false),
 } as const;
 
 const workspace = (
@@ -187,6 +210,113 @@ const workspaces = {
 	}),
 } as const;
 
+export interface SeedCompute {
+	readonly id: string;
+	readonly name: string;
+	/** ARM id of the workspace the compute belongs to. */
+	readonly workspaceId: string;
+	readonly workspaceName: string;
+	readonly subscriptionId: string;
+	readonly resourceGroup: string;
+	readonly location: string;
+	readonly computeType: 'AmlCompute' | 'AKS';
+	/** AmlCompute only. */
+	readonly vmSize: string | undefined;
+	readonly minNodeCount: number;
+	readonly maxNodeCount: number;
+	readonly identityType: 'SystemAssigned' | 'UserAssigned' | 'None';
+	/** Object id of the system-assigned identity (SystemAssigned only). */
+	readonly principalId: string | undefined;
+	/** ARM id of the user-assigned identity (UserAssigned only), as the ManagedIdentity provider spells it. */
+	readonly userAssignedIdentityId: string | undefined;
+	/** AKS only: the attached cluster. */
+	readonly resourceId: string | undefined;
+	/** Full id of the compute identity's AcrPull assignment on the workspace registry; undefined when it has none. */
+	readonly acrPullAssignmentId: string | undefined;
+	readonly createdAt: string;
+}
+
+const compute = (
+	ws: SeedWorkspace,
+	name: string,
+	spec: {
+		computeType: SeedCompute['computeType'];
+		vmSize?: string;
+		nodes?: [number, number];
+		identityType: SeedCompute['identityType'];
+		principalId?: string;
+		userAssignedIdentityId?: string;
+		resourceId?: string;
+		acrPullAssignmentName?: string;
+		createdAt: string;
+	},
+): SeedCompute => ({
+	id: armIds.compute(ws.id, name),
+	name,
+	workspaceId: ws.id,
+	workspaceName: ws.name,
+	subscriptionId: ws.subscriptionId,
+	resourceGroup: ws.resourceGroup,
+	location: ws.location,
+	computeType: spec.computeType,
+	vmSize: spec.vmSize,
+	minNodeCount: spec.nodes?.[0] ?? 0,
+	maxNodeCount: spec.nodes?.[1] ?? 0,
+	identityType: spec.identityType,
+	principalId: spec.principalId,
+	userAssignedIdentityId: spec.userAssignedIdentityId,
+	resourceId: spec.resourceId,
+	acrPullAssignmentId:
+		spec.acrPullAssignmentName && ws.registryId ? `${ws.registryId}/providers/Microsoft.Authorization/roleAssignments/${spec.acrPullAssignmentName}` : undefined,
+	createdAt: spec.createdAt,
+});
+
+const computes = {
+	/** mlw-fraud-prod; SystemAssigned; created after the workspace registry, so it holds AcrPull on it. */
+	cpuCluster: compute(workspaces.fraudProd, 'cpu-cluster', {
+		computeType: 'AmlCompute',
+		vmSize: 'Standard_DS3_v2',
+		nodes: [0, 4],
+		identityType: 'SystemAssigned',
+		principalId: '8c1e5a3f-6b2d-4f9e-a7c4-2d9b6f1e3a58',
+		acrPullAssignmentName: 'f3a7c2e9-5d1b-4e8a-9c6f-0b4d2a8e7c13',
+		createdAt: CREATED_AT.cpuCluster,
+	}),
+	/** mlw-fraud-prod; SystemAssigned; created before the workspace registry existed: no AcrPull. */
+	gpuLegacy: compute(workspaces.fraudProd, 'gpu-legacy', {
+		computeType: 'AmlCompute',
+		vmSize: 'Standard_NC6s_v3',
+		nodes: [0, 2],
+		identityType: 'SystemAssigned',
+		principalId: '2f9d4b7a-1c3e-4a6d-8b5f-7e0c9a2d4b61',
+		createdAt: CREATED_AT.gpuLegacy,
+	}),
+	/** mlw-fraud-prod; no identity at all. */
+	cpuNoid: compute(workspaces.fraudProd, 'cpu-noid', {
+		computeType: 'AmlCompute',
+		vmSize: 'Standard_DS2_v2',
+		nodes: [0, 2],
+		identityType: 'None',
+		createdAt: CREATED_AT.cpuNoid,
+	}),
+	/** mlw-fraud-prod; attached AKS cluster aks-fraud-inference (seed-identity.ts). */
+	aksInference: compute(workspaces.fraudProd, 'aks-inference', {
+		computeType: 'AKS',
+		identityType: 'None',
+		resourceId: AKS_FRAUD_INFERENCE.id,
+		createdAt: CREATED_AT.aksInference,
+	}),
+	/** mlw-vision-dev; UserAssigned id-vision-train (which holds AcrPull on crvisiondev, seed-identity.ts). */
+	gpuTrain: compute(workspaces.visionDev, 'gpu-train', {
+		computeType: 'AmlCompute',
+		vmSize: 'Standard_NC6s_v3',
+		nodes: [0, 4],
+		identityType: 'UserAssigned',
+		userAssignedIdentityId: ID_VISION_TRAIN.id,
+		createdAt: CREATED_AT.gpuTrain,
+	}),
+} as const;
+
 /** Ids and names of everything seeded, for tests and demo scenarios. */
 export const SEED = {
 	tenantId: DEMO_TENANT.tenantId,
@@ -195,6 +325,8 @@ export const SEED = {
 	resourceGroups,
 	workspaces,
 	registries,
+	/** Workspace computes (AmlCompute clusters and an attached AKS cluster). */
+	computes,
 	/** User-assigned identities (seed-identity.ts). */
 	identities: SEED_IDENTITIES,
 	/** AKS clusters the wizard reads (seed-identity.ts). */
@@ -324,7 +456,104 @@ export function workspaceResource(
 	};
 }
 
+/** AmlCompute `properties.properties` as served (AmlComputeProperties, shaped like Compute/get/AmlCompute.json). */
+export function amlComputeProperties(input: {vmSize: string; vmPriority: string; osType?: string; scaleSettings: Record<string, unknown>; at: string}): Record<string, unknown> {
+	const min = Number(input.scaleSettings.minNodeCount ?? 0);
+	return {
+		vmSize: input.vmSize,
+		vmPriority: input.vmPriority,
+		osType: input.osType ?? 'Linux',
+		isolatedNetwork: false,
+		scaleSettings: input.scaleSettings,
+		remoteLoginPortPublicAccess: 'Disabled',
+		allocationState: 'Steady',
+		allocationStateTransitionTime: input.at,
+		errors: null,
+		currentNodeCount: min,
+		targetNodeCount: min,
+		nodeStateCounts: {idleNodeCount: min, runningNodeCount: 0, preparingNodeCount: 0, unusableNodeCount: 0, leavingNodeCount: 0, preemptedNodeCount: 0},
+		enableNodePublicIp: true,
+	};
+}
+
+/** MLS 2022-10-01 `ComputeResource` body for a seeded compute. `uai` = the user-assigned identity's principal/client ids. */
+export function computeResource(seed: SeedCompute, uai?: {principalId: string; clientId: string}): TrackedResource {
+	const properties: Record<string, unknown> = {
+		computeType: seed.computeType,
+		computeLocation: seed.location,
+		description: null,
+		createdOn: seed.createdAt,
+		modifiedOn: seed.createdAt,
+		provisioningState: 'Succeeded',
+		provisioningErrors: null,
+		isAttachedCompute: seed.computeType === 'AKS',
+		disableLocalAuth: false,
+	};
+	if (seed.computeType === 'AmlCompute') {
+		properties.properties = amlComputeProperties({
+			vmSize: seed.vmSize ?? 'STANDARD_DS3_V2',
+			vmPriority: 'Dedicated',
+			scaleSettings: {maxNodeCount: seed.maxNodeCount, minNodeCount: seed.minNodeCount, nodeIdleTimeBeforeScaleDown: 'PT2M'},
+			at: seed.createdAt,
+		});
+	} else {
+		properties.resourceId = seed.resourceId;
+		properties.properties = {
+			clusterFqdn: `${AKS_FRAUD_INFERENCE.name}-dns-7d3a9f2c.hcp.${seed.location}.azmk8s.io`,
+			agentCount: 3,
+			agentVmSize: 'Standard_D4ds_v5',
+			clusterPurpose: 'FastProd',
+			loadBalancerType: 'PublicIp',
+		};
+	}
+	let identity: Record<string, unknown> | undefined;
+	if (seed.identityType === 'SystemAssigned') identity = {type: 'SystemAssigned', principalId: seed.principalId, tenantId: DEMO_TENANT.tenantId};
+	if (seed.identityType === 'UserAssigned' && seed.userAssignedIdentityId) {
+		identity = {type: 'UserAssigned', userAssignedIdentities: {[seed.userAssignedIdentityId]: {principalId: uai?.principalId, clientId: uai?.clientId}}};
+	}
+	return {
+		id: seed.id,
+		name: seed.name,
+		type: 'Microsoft.MachineLearningServices/workspaces/computes',
+		location: seed.location,
+		...(identity ? {identity} : {}),
+		systemData: userSystemData(seed.createdAt),
+		properties,
+	};
+}
+
 const key = (id: string) => id.toLowerCase();
+
+/** Seeds the workspace computes (and their principals and automatic AcrPull grants). */
+function seedComputes(state: EmulatorState): void {
+	for (const seed of Object.values(computes) as SeedCompute[]) {
+		let uai: {principalId: string; clientId: string} | undefined;
+		if (seed.userAssignedIdentityId) {
+			// The ManagedIdentity seed runs later; its ids are fixed, so read them from there when the state has none yet.
+			const stored = state.identities[key(seed.userAssignedIdentityId)]?.properties;
+			const known = key(ID_VISION_TRAIN.id) === key(seed.userAssignedIdentityId) ? ID_VISION_TRAIN : undefined;
+			uai = {
+				principalId: String(stored?.principalId ?? known?.principalId),
+				clientId: String(stored?.clientId ?? known?.clientId),
+			};
+		}
+		state.computes[key(seed.id)] = computeResource(seed, uai);
+		if (seed.principalId) registerPrincipal(state, seed.principalId, 'ServicePrincipal', COMPUTE_PRINCIPALS_CREATED_AT);
+		if (uai) registerPrincipal(state, uai.principalId, 'ServicePrincipal', COMPUTE_PRINCIPALS_CREATED_AT);
+		const ws = Object.values(workspaces).find((w) => w.id === seed.workspaceId)!;
+		if (seed.acrPullAssignmentId && ws.registryId && seed.principalId) {
+			grantRole(state, {
+				scope: ws.registryId,
+				roleDefinitionGuid: BUILT_IN_ROLES.AcrPull,
+				principalId: seed.principalId,
+				principalType: 'ServicePrincipal',
+				name: seed.acrPullAssignmentId.split('/').pop()!,
+				// Azure ML granted it itself when the cluster was provisioned.
+				createdAt: seed.createdAt,
+			});
+		}
+	}
+}
 
 /** A fresh copy of the seeded demo tenant. */
 export function createSeedState(): EmulatorState {
@@ -341,16 +570,18 @@ export function createSeedState(): EmulatorState {
 		forecastProd: {team: 'supply-chain', environment: 'production'},
 		mlDev: {team: 'ml-platform', environment: 'dev'},
 		mlShared: {team: 'ml-platform', environment: 'shared'},
+		sharedImages: {team: 'platform', environment: 'shared'},
 	};
 	for (const [name, group] of Object.entries(resourceGroups) as Array<[keyof typeof resourceGroups, SeedResourceGroup]>) {
 		state.resourceGroups[key(group.id)] = resourceGroupResource(group, groupTags[name]);
 	}
 
 	const registryBodies: Array<[SeedRegistry, string, Record<string, string> | undefined]> = [
-		[registries.fraudProd, CREATED_AT.fraudProd, undefined],
+		[registries.fraudProd, CREATED_AT.fraudProdRegistry, undefined],
 		[registries.visionDev, CREATED_AT.visionDev, {team: 'computer-vision'}],
 		[registries.nlpDev, CREATED_AT.nlpDev, undefined],
 		[registries.contosoShared, CREATED_AT.shared, {team: 'ml-platform', purpose: 'shared-base-images'}],
+		[registries.contosoBase, CREATED_AT.sharedImages, {team: 'platform', purpose: 'private-base-images'}],
 	];
 	for (const [reg, createdAt, tags] of registryBodies) state.registries[key(reg.id)] = registryResource(reg, createdAt, tags);
 
@@ -361,6 +592,7 @@ export function createSeedState(): EmulatorState {
 		[workspaces.nlpDev, CREATED_AT.nlpDev, {friendlyName: 'NLP (dev)', description: 'Support-ticket classification experiments'}],
 	];
 	for (const [ws, createdAt, extra] of workspaceBodies) state.workspaces[key(ws.id)] = workspaceResource(ws, createdAt, extra);
+	seedComputes(state);
 	// Keep last: identities, role assignments and read-only resources derive from what is above.
 	seedIdentityState(state);
 	return state;
