@@ -164,10 +164,10 @@ export const managedEnvironmentScenario: Scenario<ManagedEnvironmentFacts> = {
 				id: 'environment-v1',
 				title: `Write the environment definition ${name}_managed_v1.py`,
 				path: envPath,
-				// The client ID is known only once the identity exists.
+				// The client ID is known only once the identity exists; its ID is written as Azure returns it.
 				content: async () => {
 					const identity = await gateway.findIdentity(identityId);
-					return managedEnvironmentV1Python(name, imageUri, {id: identityId, clientId: identity?.clientId ?? ''});
+					return managedEnvironmentV1Python(name, imageUri, {id: identity?.id ?? identityId, clientId: identity?.clientId ?? ''});
 				},
 			}),
 		);
