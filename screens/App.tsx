@@ -4,6 +4,7 @@ import {Box, Text, useApp} from 'ink';
 import type {AzureGateway} from '../src/azure/gateway.js';
 import type {SignedInUser} from '../src/azure/credential.js';
 import {toAzureFailure, type AzureFailure} from '../src/azure/errors.js';
+import type {Plan} from '../src/plan/plan.js';
 import type {RunResult} from '../src/plan/runner.js';
 import {filesOf, type ScenarioContext} from '../src/scenarios/scenario.js';
 import type {ReplicationTiming} from '../src/steps/role-assignment.js';
@@ -158,10 +159,17 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 		};
 	}, [needsPreparation, scenario, context, preparationAttempt]);
 
-	const plan = useMemo(() => {
-		if (!scenario || !context || state.preparation?.kind !== 'ready') return undefined;
-		return scenario.buildPlan(context, state.preparation.facts, state.answers);
-	}, [scenario, context, state.preparation, state.answers]);
+	// A plan exists once every question is answered: from the plan review on.
+	const isPlanned = ['plan', 'run', 'summary'].includes(state.screen);
+	const planned = useMemo((): {plan?: Plan; failure?: AzureFailure} => {
+		if (!isPlanned || !scenario || !context || state.preparation?.kind !== 'ready') return {};
+		try {
+			return {plan: scenario.buildPlan(context, state.preparation.facts, state.answers)};
+		} catch (error) {
+			return {failure: toAzureFailure(error)};
+		}
+	}, [isPlanned, scenario, context, state.preparation, state.answers]);
+	const plan = planned.plan;
 
 	// Answers are saved as the reducer changes them (answered, or taken back with Esc).
 	useEffect(() => {
@@ -274,7 +282,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 					onQuit={quit}
 				/>
 			) : (
-				<PlanLoading failure={preparationFailure} onQuit={quit} />
+				<PlanLoading failure={preparationFailure ?? planned.failure} onBack={back} onQuit={quit} />
 			);
 			break;
 		case 'run':
@@ -287,7 +295,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 					onQuit={quit}
 				/>
 			) : (
-				<PlanLoading failure={preparationFailure} onQuit={quit} />
+				<PlanLoading failure={preparationFailure ?? planned.failure} onQuit={quit} />
 			);
 			break;
 		case 'summary':
@@ -328,12 +336,20 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 	);
 }
 
-function PlanLoading({failure, onQuit}: {readonly failure?: AzureFailure; readonly onQuit: (reason: 'quit' | 'interrupt') => void}) {
-	useNavigationKeys({onQuit});
+function PlanLoading({
+	failure,
+	onBack,
+	onQuit,
+}: {
+	readonly failure?: AzureFailure;
+	readonly onBack?: () => void;
+	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
+}) {
+	useNavigationKeys({onQuit, ...(onBack ? {onBack} : {})});
 	return (
 		<Box flexDirection="column">
 			{failure ? <FailureMessage title="Could not prepare the plan" failure={failure} /> : <Loading label="Preparing the plan…" />}
-			<Footer hints={[keyHints.quit]} />
+			<Footer hints={[...(onBack ? [keyHints.back] : []), keyHints.quit]} />
 		</Box>
 	);
 }

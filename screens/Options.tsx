@@ -133,8 +133,16 @@ function QuestionView(props: {
 	);
 }
 
+/** How an answer reads: the chosen item's label, the typed text, or yes/no. */
+function answerLabel(question: Question, value: boolean | string): string {
+	if (question.kind === 'select') return question.choices.find((choice) => choice.value === value)?.label ?? String(value);
+	if (question.kind === 'confirm') return value === true ? 'yes' : 'no';
+	return String(value);
+}
+
 export function Options({workspace, scenario, preparation, preparationFailure, answers, onAnswer, onComplete, onRetry, onBack, onQuit}: OptionsProps) {
-	const question = preparation?.kind === 'ready' ? nextQuestion(preparation.questions(answers), answers) : undefined;
+	const questions = preparation?.kind === 'ready' ? preparation.questions(answers) : [];
+	const question = nextQuestion(questions, answers);
 	const isComplete = preparation?.kind === 'ready' && !question;
 
 	useEffect(() => {
@@ -174,6 +182,15 @@ export function Options({workspace, scenario, preparation, preparationFailure, a
 							<Text>{finding}</Text>
 						</Box>
 					))}
+					{questions
+						.filter((asked) => answers[asked.id] !== undefined)
+						.map((asked) => (
+							<Text key={asked.id}>
+								<Text color="green">✔ </Text>
+								<Text dimColor>{asked.prompt} </Text>
+								{answerLabel(asked, answers[asked.id]!)}
+							</Text>
+						))}
 					{question ? (
 						<QuestionView question={question} onAnswer={(value) => onAnswer(question.id, value)} onBack={onBack} onQuit={onQuit} />
 					) : null}

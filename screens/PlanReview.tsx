@@ -31,7 +31,7 @@ export function PlanReview({plan, onConfirm, onBack, onQuit}: PlanReviewProps) {
 						<Text dimColor>
 							{step.target.kind}: {step.target.name}
 						</Text>
-						<Text color="gray">$ {step.azCommand}</Text>
+						{step.azCommand ? <Text color="gray">$ {step.azCommand}</Text> : null}
 						{step.note ? <Text dimColor>{step.note}</Text> : null}
 					</Box>
 				</Box>

@@ -38,7 +38,7 @@ export interface PlanStep {
 	readonly id: string;
 	readonly title: string;
 	readonly target: StepTarget;
-	/** The equivalent command from the documents, for users who want to see or repeat it. */
+	/** The equivalent command from the documents, for users who want to see or repeat it; empty for local steps. */
 	readonly azCommand: string;
 	/** Shown under the step in the plan review: a caveat or why the step is there. */
 	readonly note?: string;

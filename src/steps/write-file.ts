@@ -26,7 +26,8 @@ export function writeFileStep(options: {
 		id: options.id,
 		title: options.title,
 		target: {kind: 'File', name: path},
-		azCommand: `# writes ${path}`,
+		// No Azure command: the file is the output.
+		azCommand: '',
 		...(options.note ? {note: options.note} : {}),
 		async check() {
 			const current = await readIfPresent(path);
