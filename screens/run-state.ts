@@ -7,6 +7,8 @@ export interface StepView {
 	readonly state: StepState;
 	readonly phase?: StepPhase;
 	readonly operationStatus?: string;
+	/** What the step is waiting for, in words ("waiting for Microsoft Entra ID to replicate…"). */
+	readonly message?: string;
 	readonly startedAt?: number;
 	readonly elapsedMs?: number;
 	readonly detail?: string;
@@ -22,9 +24,11 @@ export function runViewReducer(steps: readonly StepView[], event: StepEvent): re
 	return steps.map((step) => {
 		if (step.id !== event.stepId) return step;
 		const {stepId: _stepId, ...fields} = event;
-		// A new phase starts with no stale operation status.
-		const operationStatus = event.phase && event.phase !== step.phase ? event.operationStatus : (event.operationStatus ?? step.operationStatus);
-		return {...step, ...fields, ...(operationStatus ? {operationStatus} : {operationStatus: undefined})};
+		// A new phase starts with no stale operation status or message.
+		const isNewPhase = event.phase !== undefined && event.phase !== step.phase;
+		const operationStatus = isNewPhase ? event.operationStatus : (event.operationStatus ?? step.operationStatus);
+		const message = isNewPhase ? event.message : (event.message ?? step.message);
+		return {...step, ...fields, operationStatus, message};
 	});
 }
 
@@ -36,6 +40,7 @@ const phaseLabels: Record<StepPhase, string> = {
 
 export function describeProgress(step: StepView): string {
 	const phase = step.phase ? phaseLabels[step.phase] : 'starting';
+	if (step.message) return `${phase} · ${step.message}`;
 	return step.operationStatus ? `${phase} · operation ${step.operationStatus}` : phase;
 }
 
