@@ -273,6 +273,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 			screen = plan ? (
 				<PlanReview
 					plan={plan}
+					gateway={gateway}
 					onConfirm={() => {
 						save({planConfirmed: true});
 						session.current?.setStatus('running');

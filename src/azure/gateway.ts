@@ -1,3 +1,5 @@
+import type {PermissionSet} from './permissions.js';
+
 /**
  * The typed gateway: the only way the rest of the wizard talks to Azure.
  * Screens, scenarios and tests see these shapes, never SDK models.
@@ -180,6 +182,12 @@ export interface AzureGateway {
 		name: string,
 		connection: {readonly category: string; readonly target: string; readonly identityResourceId: string; readonly clientId: string},
 	): Promise<ConnectionSummary>;
+
+	/**
+	 * What the signed-in principal may do at a resource group or resource (the permissions API);
+	 * undefined for a scope the API does not answer for (a subscription).
+	 */
+	listPermissions(scope: string): Promise<PermissionSet[] | undefined>;
 
 	/** Any resource by ID (a generic read), as raw JSON; undefined when it does not exist. */
 	findResource(resourceId: string, apiVersion: string): Promise<Record<string, unknown> | undefined>;

@@ -4,6 +4,7 @@ import type {AzureFailure} from './errors.js';
 export function nextStepFor(failure: AzureFailure): string {
 	switch (failure.code) {
 		case 'AuthorizationFailed':
+		case 'LinkedAuthorizationFailed':
 			return 'Your account lacks a role this needs: ask an Owner of the resource (or User Access Administrator) to grant it, then press r to retry.';
 		case 'AuthenticationFailed':
 		case 'InvalidAuthenticationToken':

@@ -13,6 +13,7 @@ import {ContainerRegistryManagementClient, type Registry} from '@azure/arm-conta
 import {SubscriptionClient} from '@azure/arm-resources-subscriptions';
 import type {Pipeline} from '@azure/core-rest-pipeline';
 import {attachTrace, clientPolicies, type TraceSink} from './pipeline.js';
+import type {PermissionSet} from './permissions.js';
 import type {
 	AmlComputeDefinition,
 	AzureGateway,
@@ -414,6 +415,26 @@ export class SdkGateway implements AzureGateway {
 			target: connection.target,
 			authType: 'ManagedIdentity',
 		};
+	}
+
+	async listPermissions(scope: string): Promise<PermissionSet[] | undefined> {
+		const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)(?:\/providers\/([^/]+)\/(.+))?$/i.exec(scope);
+		if (!match) return undefined;
+		const [, subscriptionId, resourceGroup, namespace, path] = match as unknown as [string, string, string, string | undefined, string | undefined];
+		const permissions = this.#authorization(subscriptionId).permissions;
+		let pages;
+		if (!namespace || !path) {
+			pages = permissions.listForResourceGroup(resourceGroup);
+		} else {
+			// type/name pairs: the last pair is the resource, the ones before it its parent path.
+			const segments = path.split('/');
+			const name = segments.pop() ?? '';
+			const type = segments.pop() ?? '';
+			pages = permissions.listForResource(resourceGroup, namespace, segments.join('/'), type, name);
+		}
+		const result: PermissionSet[] = [];
+		for await (const permission of pages) result.push({actions: permission.actions ?? [], notActions: permission.notActions ?? []});
+		return result;
 	}
 
 	async findResource(resourceId: string, apiVersion: string): Promise<Record<string, unknown> | undefined> {

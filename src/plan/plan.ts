@@ -30,6 +30,14 @@ export interface StepTarget {
 	readonly id?: string;
 }
 
+/** An action the signed-in principal needs at a scope for a step to succeed (checked by the preflight). */
+export interface RequiredPermission {
+	/** A resource group or resource ID (for a resource not created yet, its resource group). */
+	readonly scope: string;
+	/** e.g. Microsoft.Authorization/roleAssignments/write. */
+	readonly action: string;
+}
+
 /**
  * One idempotent step: check, apply, verify. The data fields describe it for the plan review;
  * the functions close over what they need (gateway, resource IDs).
@@ -42,6 +50,8 @@ export interface PlanStep {
 	readonly azCommand: string;
 	/** Shown under the step in the plan review: a caveat or why the step is there. */
 	readonly note?: string;
+	/** What the signed-in principal must be allowed to do; none for local steps. */
+	readonly requires?: readonly RequiredPermission[];
 	check(report: (report: StepReport) => void): Promise<CheckResult>;
 	apply(report: (report: StepReport) => void): Promise<void>;
 	verify(report: (report: StepReport) => void): Promise<VerifyResult>;

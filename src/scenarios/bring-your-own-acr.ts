@@ -119,6 +119,7 @@ export const bringYourOwnAcrScenario: Scenario<BringYourOwnAcrFacts> = {
 				target: {kind: 'Container registry', name: registryName, id: registryId},
 				azCommand: `az acr create --name ${registryName} --resource-group ${workspace.resourceGroup} --location ${workspace.location} --sku ${sku}`,
 				note: 'Created without --admin-enabled, so the admin user stays off.',
+				requires: [{scope: `/subscriptions/${workspace.subscriptionId}/resourceGroups/${workspace.resourceGroup}`, action: 'Microsoft.ContainerRegistry/registries/write'}],
 				async check() {
 					const found = await gateway.findRegistry(registryId);
 					if (found?.adminUserEnabled) {
@@ -148,6 +149,7 @@ export const bringYourOwnAcrScenario: Scenario<BringYourOwnAcrFacts> = {
 			id: 'attach-registry',
 			title: `Attach registry ${registryName} to workspace ${workspace.name}`,
 			target: {kind: 'Workspace', name: workspace.name, id: workspace.id},
+			requires: [{scope: workspace.id, action: 'Microsoft.MachineLearningServices/workspaces/write'}],
 			azCommand: `az ml workspace update --update-dependent-resources --name ${workspace.name} --resource-group ${workspace.resourceGroup} --container-registry ${registryId}`,
 			async check() {
 				const current = await gateway.getWorkspace(workspace.id);

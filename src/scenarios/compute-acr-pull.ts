@@ -13,6 +13,7 @@ import {
 	createNew,
 	describeIdentity,
 	identityArguments,
+	computeWriteRequirements,
 	setComputeIdentityStep,
 	userAssignedIdentityQuestions,
 	type ComputeIdentityChoice,
@@ -175,6 +176,7 @@ export const computeAcrPullScenario: Scenario<ComputeAcrPullFacts> = {
 				id: `create-compute-${computeName}`,
 				title: `Create compute cluster ${computeName} with a ${identity.type === 'SystemAssigned' ? 'system' : 'user'}-assigned identity`,
 				target: {kind: 'Compute cluster', name: computeName, id: computeId},
+				requires: computeWriteRequirements(workspace.id, identity),
 				azCommand: `az ml compute create --name ${computeName} --type amlcompute --size ${definition.vmSize} --min-instances ${definition.minNodes} --max-instances ${definition.maxNodes} ${identityArguments(identity)} --workspace-name ${workspace.name} --resource-group ${resourceGroup}`,
 				async check() {
 					const found = await gateway.findCompute(computeId);

@@ -131,6 +131,7 @@ export const managedEnvironmentScenario: Scenario<ManagedEnvironmentFacts> = {
 			target: {kind: 'Workspace connection', name: connection, id: `${workspace.id}/connections/${connection}`},
 			azCommand: `workspace.set_connection(name="${connection}", category="ACR", target="${loginServer}", authType="RegistryConnection", value={"ResourceId": "${identityId}", "ClientId": "<client ID>"})`,
 			note: 'authType ManagedIdentity with the identity resource ID and client ID (SDK v1: RegistryConnection).',
+			requires: [{scope: workspace.id, action: 'Microsoft.MachineLearningServices/workspaces/connections/write'}],
 			async check() {
 				const existing: ConnectionSummary | undefined = await gateway.findConnection(workspace.id, connection);
 				return existing && existing.target === loginServer && existing.authType === 'ManagedIdentity'

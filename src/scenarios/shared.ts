@@ -7,7 +7,7 @@ import type {
 	WorkspaceSummary,
 } from '../azure/gateway.js';
 import {parseResourceId} from '../azure/resource-id.js';
-import type {PlanStep} from '../plan/plan.js';
+import type {PlanStep, RequiredPermission} from '../plan/plan.js';
 import type {Answers, Choice, Question} from './scenario.js';
 import {identityNameProblem} from './names.js';
 
@@ -96,6 +96,7 @@ export function createIdentityStep(gateway: AzureGateway, identityId: string, lo
 		title: `Create user-assigned identity ${name}`,
 		target: {kind: 'User-assigned identity', name, id: identityId},
 		azCommand: `az identity create --name ${name} --resource-group ${resourceGroup} --location ${location}`,
+		requires: [{scope: resourceGroupOf(identityId), action: 'Microsoft.ManagedIdentity/userAssignedIdentities/write'}],
 		async check() {
 			const existing = await gateway.findIdentity(identityId);
 			return existing ? {satisfied: true, detail: `identity ${name} already exists`} : {satisfied: false, detail: 'not created yet'};
@@ -158,6 +159,7 @@ export function setComputeIdentityStep(gateway: AzureGateway, compute: ComputeSu
 		target: {kind: 'Compute cluster', name: compute.name, id: compute.id},
 		azCommand: `az ml compute update --name ${compute.name} --workspace-name ${workspaceName} --resource-group ${resourceGroup} ${identityArguments(wanted)}`,
 		note: 'API 2022-10-01 cannot PATCH a compute identity: the step PUTs the whole compute again with the new identity.',
+		requires: computeWriteRequirements(compute.id, wanted),
 		async check() {
 			const current = await gateway.findCompute(compute.id);
 			if (!current) throw Object.assign(new Error(`Compute ${compute.name} no longer exists.`), {code: 'ResourceNotFound'});
@@ -189,6 +191,7 @@ export function disableAdminUserStep(gateway: AzureGateway, registry: RegistrySu
 		target: {kind: 'Container registry', name: registry.name, id: registry.id},
 		azCommand: `az acr update --name ${registry.name} --resource-group ${registry.resourceGroup} --admin-enabled false`,
 		note: 'Azure Machine Learning then uses managed identities to build and pull images.',
+		requires: [{scope: registry.id, action: 'Microsoft.ContainerRegistry/registries/write'}],
 		async check() {
 			const current = await gateway.findRegistry(registry.id);
 			if (!current) throw Object.assign(new Error(`Registry ${registry.name} no longer exists.`), {code: 'ResourceNotFound'});
@@ -206,6 +209,20 @@ export function disableAdminUserStep(gateway: AzureGateway, registry: RegistrySu
 				: {ok: false, detail: `registry ${registry.name} still reports the admin user enabled`};
 		},
 	};
+}
+
+/** The resource group a resource ID belongs to, as a scope. */
+export function resourceGroupOf(resourceId: string): string {
+	const {subscriptionId, resourceGroup} = parseResourceId(resourceId);
+	return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
+}
+
+/** Writing a compute, and linking a user-assigned identity to it (assign/action on the identity). */
+export function computeWriteRequirements(computeOrWorkspaceId: string, identity: ComputeIdentityChoice): RequiredPermission[] {
+	return [
+		{scope: computeOrWorkspaceId, action: 'Microsoft.MachineLearningServices/workspaces/computes/write'},
+		...(identity.type === 'UserAssigned' ? [{scope: identity.identityId, action: 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action'}] : []),
+	];
 }
 
 export const aciWarning =

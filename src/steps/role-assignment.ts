@@ -115,6 +115,7 @@ export function roleAssignmentStep(options: RoleAssignmentStepOptions): PlanStep
 		target: {kind: 'Role assignment', name: `${roleName} on ${options.scopeLabel}`, id: scope},
 		azCommand: options.azCommand,
 		...(options.note ? {note: options.note} : {}),
+		requires: [{scope, action: 'Microsoft.Authorization/roleAssignments/write'}],
 
 		async check() {
 			const {match} = await existing(await options.principalId());
