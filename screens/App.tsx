@@ -4,6 +4,7 @@ import {Box, Text, useApp} from 'ink';
 import type {AzureGateway} from '../src/azure/gateway.js';
 import type {SignedInUser} from '../src/azure/credential.js';
 import {toAzureFailure, type AzureFailure} from '../src/azure/errors.js';
+import {rolesGranting} from '../src/azure/permissions.js';
 import type {Plan} from '../src/plan/plan.js';
 import type {RunResult} from '../src/plan/runner.js';
 import {filesOf, type ScenarioContext} from '../src/scenarios/scenario.js';
@@ -307,6 +308,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 						result={state.runResult}
 						summary={scenario.summarize(state.preparation.facts, state.answers, state.runResult)}
 						files={plan ? filesOf(plan, state.runResult) : []}
+						missingPermissions={plan ? missingPermissionsOf(plan, state.runResult) : []}
 						onFinish={() => {
 							const sessionId = session.current?.id ?? '';
 							finish(state.runResult?.outcome === 'completed' ? {kind: 'completed', sessionId} : {kind: 'failed', sessionId});
@@ -334,6 +336,16 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 				{screen}
 			</Box>
 		</Box>
+	);
+}
+
+/** For a step refused by Azure RBAC: the actions it needed and the built-in roles that grant them. */
+function missingPermissionsOf(plan: Plan, result: RunResult): string[] {
+	const failed = result.steps.find((step) => step.state === 'failed');
+	if (!failed?.error || !['AuthorizationFailed', 'LinkedAuthorizationFailed'].includes(failed.error.code)) return [];
+	const step = plan.steps.find((candidate) => candidate.id === failed.stepId);
+	return (step?.requires ?? []).map(
+		(required) => `${required.action} on ${required.scope} (granted by ${rolesGranting(required.action).join(', ')})`,
 	);
 }
 

@@ -11,6 +11,8 @@ export interface SummaryProps {
 	readonly summary: ScenarioSummary;
 	/** Generated files, by path. */
 	readonly files: readonly string[];
+	/** When a step was refused by Azure RBAC: what it needed and who grants it. */
+	readonly missingPermissions?: readonly string[];
 	readonly onFinish: () => void;
 	readonly onRetry: () => void;
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
@@ -32,7 +34,7 @@ function Section({title, lines, color}: {readonly title: string; readonly lines:
 	);
 }
 
-export function Summary({title, result, summary, files, onFinish, onRetry, onQuit}: SummaryProps) {
+export function Summary({title, result, summary, files, missingPermissions = [], onFinish, onRetry, onQuit}: SummaryProps) {
 	const failed = result.steps.find((step) => step.state === 'failed');
 	useNavigationKeys({
 		onQuit,
@@ -51,6 +53,7 @@ export function Summary({title, result, summary, files, onFinish, onRetry, onQui
 					<FailureMessage title={failed.title} failure={failed.error} />
 				</Box>
 			) : null}
+			<Section title="The step needs" lines={missingPermissions} color="yellow" />
 			<Section title="Changed" lines={summary.changed} color="green" />
 			<Section title="Already in place" lines={summary.alreadyInPlace} />
 			<Section title="Files written" lines={files} />
