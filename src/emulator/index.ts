@@ -21,3 +21,4 @@ export function resetEmulatorState(stateDir: string): void {
 export * from './seed.js';
 export {SEED_IDENTITIES, SEED_AKS, SEED_KEY_VAULT_RBAC, SEED_ROLE_ASSIGNMENTS, userAssignedIdentityId, type SeedIdentity} from './seed-identity.js';
 export {DEFAULT_REPLICATION_DELAY_MS} from './authorization.js';
+export {SEED_STORAGE_ACCOUNTS, SEED_DATASTORES, DEFAULT_DATASTORE_NAMES} from './seed-data.js';

@@ -21,6 +21,7 @@ import {
 	type ProviderModule,
 	type RequestContext,
 } from './arm.js';
+import {addDefaultDatastores} from './datastores.js';
 import {BUILT_IN_ROLES, grantRole} from './role-grants.js';
 import {amlComputeProperties, DEMO_TENANT} from './seed.js';
 import {cloneJson, registerPrincipal, type EmulatorState, type JsonObject, type OperationRecord, type TrackedResource} from './state.js';
@@ -33,6 +34,7 @@ export const COMPUTE_TYPE = `${NAMESPACE}/workspaces/computes`;
 export const CONNECTION_TYPE = `${NAMESPACE}/workspaces/connections`;
 export const COMPUTE_CREATE_OPERATION = `${NAMESPACE}/workspaces/computes/createOrUpdate`;
 export const WORKSPACE_UPDATE_OPERATION = `${NAMESPACE}/workspaces/update`;
+export const WORKSPACE_CREATE_OPERATION = `${NAMESPACE}/workspaces/createOrUpdate`;
 
 const COMPUTE_TYPES = ['AKS', 'Kubernetes', 'AmlCompute', 'ComputeInstance', 'DataFactory', 'VirtualMachine', 'HDInsight', 'Databricks', 'DataLakeAnalytics', 'SynapseSpark'] as const;
 const CONNECTION_AUTH_TYPES = ['PAT', 'ManagedIdentity', 'UsernamePassword', 'None', 'SAS'] as const;
@@ -387,6 +389,57 @@ const WORKSPACE_UPDATE_PROPERTIES = [
 	'containerRegistry',
 ] as const;
 
+/**
+ * Validates a workspace `identity` (v3 ManagedServiceIdentity, workspace rules) against the previous
+ * one (`{type: 'None'}` for a new workspace) and resolves it: a kept system-assigned identity keeps
+ * its principal, a new one gets a fresh principalId; `userAssignedIdentities` replaces the previous
+ * map (identities left out are removed, as Azure does); each must exist in the ManagedIdentity state.
+ */
+export function resolveWorkspaceIdentity(state: EmulatorState, raw: unknown, previous: JsonObject): JsonObject {
+	if (!isPlainObject(raw) || typeof raw.type !== 'string') throw errors.invalidRequestContent("'identity' must be an object with a string 'type'");
+	const previousType = String(previous.type ?? 'None');
+	const type = match(WORKSPACE_IDENTITY_TYPES, raw.type);
+	if (!type) {
+		throw badRequest(`The identity type '${raw.type}' is invalid for a workspace. Allowed values are: ${WORKSPACE_IDENTITY_TYPES.join(', ')}.`);
+	}
+	if (previousType === 'SystemAssigned,UserAssigned' && type === 'SystemAssigned') {
+		throw badRequest("Changing the workspace identity from 'SystemAssigned,UserAssigned' to 'SystemAssigned' is not supported. Keep at least one user-assigned identity.");
+	}
+	if (previousType.includes('SystemAssigned') && type === 'UserAssigned') {
+		throw badRequest("The system-assigned identity of a workspace cannot be removed. Use 'SystemAssigned,UserAssigned' to add user-assigned identities.");
+	}
+	const identity: JsonObject = {type};
+	if (type.includes('SystemAssigned')) {
+		if (typeof previous.principalId === 'string') {
+			identity.principalId = previous.principalId;
+			identity.tenantId = previous.tenantId ?? state.tenantId;
+		} else {
+			identity.principalId = randomUUID();
+			identity.tenantId = state.tenantId;
+		}
+	}
+	if (type.includes('UserAssigned')) {
+		identity.userAssignedIdentities = resolveUserAssigned(state, raw.userAssignedIdentities);
+	} else if (isPlainObject(raw.userAssignedIdentities) && Object.keys(raw.userAssignedIdentities).length > 0) {
+		throw badRequest("'userAssignedIdentities' must be empty when the identity type is 'SystemAssigned'.");
+	}
+	return identity;
+}
+
+/** The primary user-assigned identity (as the identity map spells it) or undefined; 400 when it is not one of the identities or is missing for UserAssigned. */
+export function checkPrimaryIdentity(identity: JsonObject, primary: string | undefined): string | undefined {
+	const uais = isPlainObject(identity.userAssignedIdentities) ? Object.keys(identity.userAssignedIdentities) : [];
+	if (primary) {
+		const found = uais.find((id) => id.toLowerCase() === primary.toLowerCase());
+		if (!found) throw badRequest(`The primary user-assigned identity '${primary}' must be one of the workspace's user-assigned identities.`);
+		return found;
+	}
+	if (String(identity.type) === 'UserAssigned') {
+		throw badRequest("A workspace whose identity type is 'UserAssigned' needs 'properties.primaryUserAssignedIdentity'.");
+	}
+	return undefined;
+}
+
 /** Validates a WorkspaceUpdateParameters body against the workspace and state; returns the normalised patch. */
 export function validateWorkspaceUpdate(state: EmulatorState, workspace: TrackedResource, body: Record<string, unknown>): JsonObject {
 	const patch: JsonObject = {};
@@ -443,51 +496,15 @@ export function validateWorkspaceUpdate(state: EmulatorState, workspace: Tracked
 	}
 
 	const previous = isPlainObject(workspace.identity) ? workspace.identity : {type: 'None'};
-	const previousType = String(previous.type ?? 'None');
 	let identity: JsonObject | undefined;
 	if (body.identity !== undefined) {
-		if (!isPlainObject(body.identity) || typeof body.identity.type !== 'string') throw errors.invalidRequestContent("'identity' must be an object with a string 'type'");
-		const type = match(WORKSPACE_IDENTITY_TYPES, body.identity.type);
-		if (!type) {
-			throw badRequest(`The identity type '${body.identity.type}' is invalid for a workspace. Allowed values are: ${WORKSPACE_IDENTITY_TYPES.join(', ')}.`);
-		}
-		if (previousType === 'SystemAssigned,UserAssigned' && type === 'SystemAssigned') {
-			throw badRequest(
-				"Changing the workspace identity from 'SystemAssigned,UserAssigned' to 'SystemAssigned' is not supported. Keep at least one user-assigned identity.",
-			);
-		}
-		if (previousType.includes('SystemAssigned') && type === 'UserAssigned') {
-			throw badRequest("The system-assigned identity of a workspace cannot be removed. Use 'SystemAssigned,UserAssigned' to add user-assigned identities.");
-		}
-		identity = {type};
-		if (type.includes('SystemAssigned')) {
-			if (typeof previous.principalId === 'string') {
-				identity.principalId = previous.principalId;
-				identity.tenantId = previous.tenantId ?? state.tenantId;
-			} else {
-				identity.principalId = randomUUID();
-				identity.tenantId = state.tenantId;
-			}
-		}
-		if (type.includes('UserAssigned')) {
-			// The map replaces the previous one: identities left out are removed (as Azure does).
-			identity.userAssignedIdentities = resolveUserAssigned(state, body.identity.userAssignedIdentities);
-		} else if (isPlainObject(body.identity.userAssignedIdentities) && Object.keys(body.identity.userAssignedIdentities).length > 0) {
-			throw badRequest("'userAssignedIdentities' must be empty when the identity type is 'SystemAssigned'.");
-		}
+		identity = resolveWorkspaceIdentity(state, body.identity, previous);
 		patch.identity = identity;
 	}
 	const effectiveIdentity = identity ?? previous;
-	const uais = isPlainObject(effectiveIdentity.userAssignedIdentities) ? Object.keys(effectiveIdentity.userAssignedIdentities) : [];
-	const primary = (props.primaryUserAssignedIdentity ?? workspace.properties.primaryUserAssignedIdentity) as string | undefined;
 	if (props.primaryUserAssignedIdentity !== undefined || identity) {
-		if (primary) {
-			const found = uais.find((id) => id.toLowerCase() === primary.toLowerCase());
-			if (!found) throw badRequest(`The primary user-assigned identity '${primary}' must be one of the workspace's user-assigned identities.`);
-			if (props.primaryUserAssignedIdentity !== undefined) props.primaryUserAssignedIdentity = found;
-		} else if (String(effectiveIdentity.type) === 'UserAssigned') {
-			throw badRequest("A workspace whose identity type is 'UserAssigned' needs 'properties.primaryUserAssignedIdentity'.");
-		}
+		const primary = checkPrimaryIdentity(effectiveIdentity, (props.primaryUserAssignedIdentity ?? workspace.properties.primaryUserAssignedIdentity) as string | undefined);
+		if (props.primaryUserAssignedIdentity !== undefined) props.primaryUserAssignedIdentity = primary;
 	}
 	if (Object.keys(props).length > 0) patch.properties = props;
 	return patch;
@@ -555,6 +572,284 @@ const completeWorkspaceUpdate: OperationApplier = (state, operation, now) => {
 	const updated = applyWorkspacePatch(workspace, (operation.payload as {patch: JsonObject}).patch, new Date(now).toISOString());
 	updated.properties.provisioningState = 'Succeeded';
 	state.workspaces[operation.resourceKey] = updated;
+	operation.status = 'Succeeded';
+};
+
+// ---------------------------------------------------------------- workspace PUT (create or update)
+
+const WORKSPACE_NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$/;
+
+/** The linked resources a workspace points at: where each must exist (400 otherwise). */
+const LINKED_RESOURCES = [
+	{property: 'storageAccount', type: 'Microsoft.Storage/storageAccounts', required: true, immutable: true},
+	{property: 'keyVault', type: 'Microsoft.KeyVault/vaults', required: true, immutable: true},
+	{property: 'applicationInsights', type: 'microsoft.insights/components', required: false, immutable: false},
+	{property: 'containerRegistry', type: 'Microsoft.ContainerRegistry/registries', required: false, immutable: false},
+] as const;
+
+/** A resource the workspace links to, from the state (registries, or the generic resources); undefined when missing or of another type. */
+function linkedResource(state: EmulatorState, id: string, type: string): TrackedResource | undefined {
+	const found = type === 'Microsoft.ContainerRegistry/registries' ? state.registries[id.toLowerCase()] : state.genericResources[id.toLowerCase()];
+	return found && found.type.toLowerCase() === type.toLowerCase() ? found : undefined;
+}
+
+function optionalBoolean(props: Record<string, unknown>, name: string): boolean | undefined {
+	const value = props[name];
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'boolean') throw errors.invalidRequestContent(`'properties.${name}' must be a boolean`);
+	return value;
+}
+
+function optionalText(props: Record<string, unknown>, name: string): string | undefined {
+	const value = props[name];
+	if (value === undefined || value === null) return undefined;
+	if (typeof value !== 'string') throw errors.invalidRequestContent(`'properties.${name}' must be a string`);
+	return value;
+}
+
+/** EncryptionProperty (customer-managed key): status + keyVaultProperties required; the CMK identity must be one of the workspace's user-assigned identities. */
+function validateEncryption(state: EmulatorState, raw: unknown, identity: JsonObject): JsonObject {
+	if (!isPlainObject(raw)) throw errors.invalidRequestContent("'properties.encryption' must be an object");
+	const status = match(['Enabled', 'Disabled'] as const, raw.status);
+	if (!status) throw badRequest("'properties.encryption.status' is required and must be 'Enabled' or 'Disabled'.");
+	const kv = raw.keyVaultProperties;
+	if (!isPlainObject(kv) || typeof kv.keyVaultArmId !== 'string' || typeof kv.keyIdentifier !== 'string') {
+		throw badRequest("'properties.encryption.keyVaultProperties' with 'keyVaultArmId' and 'keyIdentifier' is required.");
+	}
+	const vault = linkedResource(state, kv.keyVaultArmId, 'Microsoft.KeyVault/vaults');
+	if (!vault) throw badRequest(`The key vault '${kv.keyVaultArmId}' of the customer-managed key was not found.`);
+	const vaultUri = isPlainObject(vault.properties) ? String(vault.properties.vaultUri ?? '') : '';
+	if (!/^https:\/\/[^/]+\/keys\/[^/]+(\/[^/]+)?$/i.test(kv.keyIdentifier) || (vaultUri && !kv.keyIdentifier.toLowerCase().startsWith(`${vaultUri.toLowerCase()}keys/`))) {
+		throw badRequest(`'properties.encryption.keyVaultProperties.keyIdentifier' must be a key of '${vault.name}', e.g. '${vaultUri}keys/<key-name>/<version>'.`);
+	}
+	const keyVaultProperties: JsonObject = {keyVaultArmId: vault.id, keyIdentifier: kv.keyIdentifier};
+	if (kv.identityClientId !== undefined && kv.identityClientId !== null) {
+		if (typeof kv.identityClientId !== 'string') throw errors.invalidRequestContent("'properties.encryption.keyVaultProperties.identityClientId' must be a string");
+		keyVaultProperties.identityClientId = kv.identityClientId;
+	}
+	const out: JsonObject = {status, keyVaultProperties};
+	if (raw.identity !== undefined && raw.identity !== null) {
+		if (!isPlainObject(raw.identity)) throw errors.invalidRequestContent("'properties.encryption.identity' must be an object");
+		const uaiId = raw.identity.userAssignedIdentity;
+		if (uaiId !== undefined && uaiId !== null) {
+			if (typeof uaiId !== 'string') throw errors.invalidRequestContent("'properties.encryption.identity.userAssignedIdentity' must be a string");
+			const uais = isPlainObject(identity.userAssignedIdentities) ? Object.keys(identity.userAssignedIdentities) : [];
+			const found = uais.find((id) => id.toLowerCase() === uaiId.toLowerCase());
+			if (!found) {
+				throw badRequest(`The customer-managed key identity '${uaiId}' must be one of the workspace's user-assigned identities (identity.userAssignedIdentities).`);
+			}
+			out.identity = {userAssignedIdentity: found};
+		} else {
+			out.identity = {};
+		}
+	}
+	return out;
+}
+
+/**
+ * Builds the Workspace a PUT asks for (create when `existing` is undefined, else a full update with
+ * the same rules: storageAccount and keyVault are immutable, encryption is create-only). Pure apart
+ * from reading state; provisioningState is set by the caller.
+ */
+export function buildWorkspace(
+	state: EmulatorState,
+	scope: {subscriptionId: string; resourceGroup: string; name: string},
+	existing: TrackedResource | undefined,
+	body: Record<string, unknown>,
+	at: string,
+): TrackedResource {
+	const {name} = scope;
+	if (!existing && !WORKSPACE_NAME_RE.test(name)) {
+		throw badRequest(`Workspace name '${name}' is invalid. It must be 3 to 33 characters long, start with a letter or digit, and contain only letters, digits, hyphens and underscores.`);
+	}
+	if (body.location === undefined || body.location === null) {
+		if (!existing) throw badRequest("'location' is required.");
+	} else if (typeof body.location !== 'string' || body.location.trim() === '') {
+		throw errors.invalidRequestContent("'location' must be a string");
+	}
+	const location = existing?.location ?? String(body.location).replace(/\s+/g, '').toLowerCase();
+	if (existing && typeof body.location === 'string' && body.location.replace(/\s+/g, '').toLowerCase() !== existing.location.toLowerCase()) {
+		throw badRequest(`The location of workspace '${existing.name}' cannot be changed from '${existing.location}' to '${body.location}'.`);
+	}
+	if (body.tags !== undefined && body.tags !== null && (!isPlainObject(body.tags) || Object.values(body.tags).some((v) => typeof v !== 'string'))) {
+		throw errors.invalidRequestContent("'tags' must be an object of string values");
+	}
+	let sku: JsonObject = isPlainObject(existing?.sku) ? existing.sku : {name: 'Basic', tier: 'Basic'};
+	if (body.sku !== undefined && body.sku !== null) {
+		if (!isPlainObject(body.sku) || typeof body.sku.name !== 'string') throw errors.invalidRequestContent("'sku' must be an object with a string 'name'");
+		const skuName = match(['Basic', 'Enterprise'] as const, body.sku.name);
+		if (!skuName) throw badRequest(`The sku '${body.sku.name}' is invalid. Allowed values are: Basic.`);
+		sku = {name: skuName, tier: skuName};
+	}
+	if (body.properties !== undefined && body.properties !== null && !isPlainObject(body.properties)) throw errors.invalidRequestContent("'properties' must be an object");
+	const props = isPlainObject(body.properties) ? body.properties : {};
+	const old = existing?.properties ?? {};
+
+	// Identity: a new workspace without one gets a system-assigned identity (as az ml does).
+	const previousIdentity = isPlainObject(existing?.identity) ? existing.identity : {type: 'None'};
+	const identity =
+		body.identity === undefined || body.identity === null
+			? existing
+				? cloneJson(previousIdentity)
+				: resolveWorkspaceIdentity(state, {type: 'SystemAssigned'}, previousIdentity)
+			: resolveWorkspaceIdentity(state, body.identity, previousIdentity);
+	const primarySent = optionalText(props, 'primaryUserAssignedIdentity');
+	const primary = checkPrimaryIdentity(identity, primarySent ?? (body.identity === undefined ? (old.primaryUserAssignedIdentity as string | undefined) : undefined));
+
+	// Linked resources: must exist; storage account and key vault cannot change.
+	const linked: JsonObject = {};
+	for (const {property, type, required, immutable} of LINKED_RESOURCES) {
+		const sent = optionalText(props, property);
+		const current = typeof old[property] === 'string' ? (old[property] as string) : undefined;
+		if (sent === undefined || sent === '') {
+			if (current) linked[property] = current;
+			else if (required) throw badRequest(`'properties.${property}' is required: the ARM id of an existing ${type} resource.`);
+			continue;
+		}
+		if (existing && immutable && current && sent.toLowerCase() !== current.toLowerCase()) {
+			throw badRequest(`The '${property}' of a workspace cannot be changed after the workspace is created (current: '${current}').`);
+		}
+		const resource = linkedResource(state, sent, type);
+		if (!resource) throw badRequest(`The ${type} resource '${sent}' given as 'properties.${property}' was not found. Check that it exists and that its ARM id is correct.`);
+		linked[property] = resource.id;
+	}
+
+	let encryption: JsonObject | undefined = isPlainObject(old.encryption) ? old.encryption : undefined;
+	if (props.encryption !== undefined && props.encryption !== null) {
+		const sent = validateEncryption(state, props.encryption, identity);
+		if (existing && JSON.stringify(sent) !== JSON.stringify(encryption ?? null)) {
+			throw badRequest('The encryption settings of a workspace (customer-managed key) can only be set when the workspace is created.');
+		}
+		encryption = sent;
+	}
+
+	const publicNetworkAccess = props.publicNetworkAccess === undefined ? ((old.publicNetworkAccess as string | undefined) ?? 'Enabled') : match(['Enabled', 'Disabled'] as const, props.publicNetworkAccess);
+	if (!publicNetworkAccess) throw badRequest("'properties.publicNetworkAccess' must be 'Enabled' or 'Disabled'.");
+	const hbiWorkspace = optionalBoolean(props, 'hbiWorkspace');
+	if (existing && hbiWorkspace !== undefined && hbiWorkspace !== old.hbiWorkspace) throw badRequest("'properties.hbiWorkspace' can only be set when the workspace is created.");
+	if (props.serviceManagedResourcesSettings !== undefined && props.serviceManagedResourcesSettings !== null && !isPlainObject(props.serviceManagedResourcesSettings)) {
+		throw errors.invalidRequestContent("'properties.serviceManagedResourcesSettings' must be an object");
+	}
+
+	const id = `/subscriptions/${scope.subscriptionId}/resourceGroups/${scope.resourceGroup}/providers/${NAMESPACE}/workspaces/${name}`;
+	const workspaceId = typeof old.workspaceId === 'string' ? old.workspaceId : randomUUID();
+	const discoveryHost = `${location}.api.azureml.ms`;
+	const text = (key: string) => optionalText(props, key) ?? (typeof old[key] === 'string' ? (old[key] as string) : undefined);
+	const properties: JsonObject = {
+		workspaceId,
+		...(text('friendlyName') !== undefined ? {friendlyName: text('friendlyName')} : {friendlyName: name}),
+		...(text('description') !== undefined ? {description: text('description')} : {}),
+		...linked,
+		discoveryUrl: `https://${discoveryHost}/discovery`,
+		provisioningState: 'Creating',
+		...(encryption ? {encryption} : {}),
+		hbiWorkspace: hbiWorkspace ?? (old.hbiWorkspace as boolean | undefined) ?? false,
+		...(text('imageBuildCompute') !== undefined ? {imageBuildCompute: text('imageBuildCompute')} : {}),
+		privateLinkCount: typeof old.privateLinkCount === 'number' ? old.privateLinkCount : 0,
+		allowPublicAccessWhenBehindVnet: optionalBoolean(props, 'allowPublicAccessWhenBehindVnet') ?? (old.allowPublicAccessWhenBehindVnet as boolean | undefined) ?? false,
+		publicNetworkAccess,
+		privateEndpointConnections: Array.isArray(old.privateEndpointConnections) ? old.privateEndpointConnections : [],
+		sharedPrivateLinkResources: Array.isArray(old.sharedPrivateLinkResources) ? old.sharedPrivateLinkResources : [],
+		...(isPlainObject(old.notebookInfo)
+			? {notebookInfo: old.notebookInfo}
+			: {notebookInfo: {fqdn: `ml-${name}-${location}-${workspaceId}.${location}.notebooks.azure.net`, resourceId: workspaceId.replace(/-/g, '')}}),
+		...(isPlainObject(props.serviceManagedResourcesSettings)
+			? {serviceManagedResourcesSettings: cloneJson(props.serviceManagedResourcesSettings)}
+			: isPlainObject(old.serviceManagedResourcesSettings)
+				? {serviceManagedResourcesSettings: old.serviceManagedResourcesSettings}
+				: {}),
+		...(primary ? {primaryUserAssignedIdentity: primary} : {}),
+		tenantId: state.tenantId,
+		storageHnsEnabled: isHnsAccount(state, linked.storageAccount as string),
+		mlFlowTrackingUri: `azureml://${discoveryHost}/mlflow/v1.0${id}`,
+		v1LegacyMode: optionalBoolean(props, 'v1LegacyMode') ?? (old.v1LegacyMode as boolean | undefined) ?? false,
+	};
+	const tags = body.tags === undefined ? existing?.tags : ((body.tags ?? undefined) as Record<string, string> | undefined);
+	return {
+		id: existing?.id ?? id,
+		name: existing?.name ?? name,
+		type: `${NAMESPACE}/workspaces`,
+		location,
+		...(tags ? {tags} : {}),
+		sku,
+		identity,
+		systemData: existing?.systemData ? {...existing.systemData, lastModifiedBy: DEMO_TENANT.user.upn, lastModifiedByType: 'User', lastModifiedAt: at} : userSystemData(at),
+		properties,
+	};
+}
+
+function isHnsAccount(state: EmulatorState, storageAccountId: string): boolean {
+	const account = state.genericResources[storageAccountId.toLowerCase()];
+	return isPlainObject(account?.properties) && account.properties.isHnsEnabled === true;
+}
+
+/** User-assigned identity ids a request body links (identity.userAssignedIdentities keys), for linked-access checks. */
+export function linkedUserAssignedIdentities(body: unknown): string[] {
+	if (!isPlainObject(body) || !isPlainObject(body.identity) || !isPlainObject(body.identity.userAssignedIdentities)) return [];
+	return Object.keys(body.identity.userAssignedIdentities);
+}
+
+/**
+ * Workspaces_CreateOrUpdate: 202 (no body) + Azure-AsyncOperation and Location. A new workspace is
+ * stored at once as Creating (GET shows it); an update keeps the workspace as it was (Updating)
+ * until the operation completes. The final GET returns the workspace as built.
+ */
+function putWorkspace(ctx: RequestContext): ArmResponse {
+	const {subscriptionId, resourceGroupName, workspaceName} = ctx.params as {subscriptionId: string; resourceGroupName: string; workspaceName: string};
+	const group = requireResourceGroup(ctx, subscriptionId, resourceGroupName);
+	const body = requireObjectBody(ctx);
+	const key = `${group.id}/providers/${NAMESPACE}/workspaces/${workspaceName}`.toLowerCase();
+	const existing = ctx.state.workspaces[key];
+	if (pendingOperationFor(ctx.state, key)) {
+		throw new ArmError(409, 'Conflict', `The workspace '${existing?.name ?? workspaceName}' is being created or updated by another operation. Retry after it completes.`);
+	}
+	const at = isoNow(ctx);
+	const built = buildWorkspace(ctx.state, {subscriptionId: subscriptionOf(group.id), resourceGroup: group.name, name: workspaceName}, existing, body, at);
+	const previousPrincipal = isPlainObject(existing?.identity) ? existing.identity.principalId : undefined;
+	const principal = isPlainObject(built.identity) ? built.identity.principalId : undefined;
+	if (typeof principal === 'string' && principal !== previousPrincipal) registerPrincipal(ctx.state, principal, 'ServicePrincipal', ctx.now());
+	if (existing) {
+		existing.properties.provisioningState = 'Updating';
+	} else {
+		ctx.state.workspaces[key] = built;
+	}
+	const startedAt = ctx.now();
+	const name = randomUUID();
+	const id = operationId(subscriptionOf(built.id), built.location, 'workspaceOperationsStatus', name);
+	ctx.startOperation({
+		id,
+		name,
+		kind: WORKSPACE_CREATE_OPERATION,
+		resourceKey: key,
+		status: 'InProgress',
+		startTime: new Date(startedAt).toISOString(),
+		completesAt: startedAt + ctx.options.lroDurationMs,
+		payload: existing ? {replacement: built} : {created: true},
+	});
+	const url = `${ctx.baseUrl}${id}?api-version=${ctx.apiVersion}`;
+	return {
+		status: 202,
+		headers: {
+			'Azure-AsyncOperation': `${url}&type=async`,
+			Location: `${url}&type=location`,
+			'Retry-After': String(ctx.options.retryAfterSeconds),
+		},
+	};
+}
+
+const completeWorkspaceCreate: OperationApplier = (state, operation, now) => {
+	const current = state.workspaces[operation.resourceKey];
+	if (!current) {
+		operation.status = 'Failed';
+		operation.error = {code: 'ResourceNotFound', message: 'The workspace was deleted while the operation was running.'};
+		return;
+	}
+	const payload = operation.payload as {replacement?: TrackedResource; created?: boolean};
+	const workspace = payload.replacement ? cloneJson(payload.replacement) : current;
+	workspace.properties.provisioningState = 'Succeeded';
+	state.workspaces[operation.resourceKey] = workspace;
+	// What Azure ML provisions with a new workspace: its default datastores.
+	if (payload.created) addDefaultDatastores(state, workspace, new Date(now).toISOString());
 	operation.status = 'Succeeded';
 };
 
@@ -714,6 +1009,7 @@ export const machineLearningProvider: ProviderModule = {
 			apiVersions: MACHINE_LEARNING_API_VERSIONS,
 			methods: {
 				GET: (ctx) => ({status: 200, body: workspaceFromParams(ctx)}),
+				PUT: putWorkspace,
 				PATCH: patchWorkspace,
 			},
 		},
@@ -787,5 +1083,6 @@ export const machineLearningProvider: ProviderModule = {
 	operations: {
 		[COMPUTE_CREATE_OPERATION]: completeComputeCreate,
 		[WORKSPACE_UPDATE_OPERATION]: completeWorkspaceUpdate,
+		[WORKSPACE_CREATE_OPERATION]: completeWorkspaceCreate,
 	},
 };

@@ -317,7 +317,8 @@ function parseResourceId(id: string): ArmIdParts | undefined {
 	return m ? {subscriptionId: m[1]!, resourceGroup: m[2]!, name: m[3]!} : undefined;
 }
 
-function storageAccountResource(id: string, location: string, createdAt: string, tags: Record<string, string> | undefined): TrackedResource {
+/** Storage `StorageAccount` (kind StorageV2, Standard_LRS); `isHnsEnabled` makes it an ADLS Gen2 account. */
+export function storageAccountResource(id: string, location: string, createdAt: string, tags: Record<string, string> | undefined, isHnsEnabled = false): TrackedResource {
 	const {name} = parseResourceId(id)!;
 	const endpoint = (service: string) => `https://${name}.${service}.core.windows.net/`;
 	return {
@@ -333,7 +334,7 @@ function storageAccountResource(id: string, location: string, createdAt: string,
 			allowCrossTenantReplication: false,
 			defaultToOAuthAuthentication: false,
 			publicNetworkAccess: 'Enabled',
-			isHnsEnabled: false,
+			isHnsEnabled,
 			minimumTlsVersion: 'TLS1_2',
 			allowBlobPublicAccess: false,
 			allowSharedKeyAccess: true,

@@ -4,6 +4,7 @@
  */
 import {SEED_AKS, SEED_IDENTITIES, SEED_KEY_VAULT_RBAC, seedIdentityState} from './seed-identity.js';
 import {BUILT_IN_ROLES, grantRole} from './role-grants.js';
+import {DEFAULT_DATASTORE_NAMES, SEED_DATASTORES, SEED_STORAGE_ACCOUNTS, seedDataState} from './seed-data.js';
 import {emptyState, registerPrincipal, type EmulatorState, type ResourceGroupResource, type SubscriptionResource, type TrackedResource} from './state.js';
 
 export const DEMO_TENANT = {
@@ -333,6 +334,10 @@ export const SEED = {
 	aksClusters: SEED_AKS,
 	/** Seeded key vaults by name: true = Azure RBAC, false = access policies. */
 	keyVaultRbac: SEED_KEY_VAULT_RBAC,
+	/** Storage accounts beyond the workspaces' own (seed-data.ts): the ADLS Gen2 lake stfraudlake7d2e9c. */
+	storageAccounts: SEED_STORAGE_ACCOUNTS,
+	/** Datastores (seed-data.ts): every workspace has DEFAULT_DATASTORE_NAMES; mlw-fraud-prod also has fraud-raw-sas (Sas). */
+	datastores: {...SEED_DATASTORES, defaultNames: DEFAULT_DATASTORE_NAMES},
 } as const;
 
 const userSystemData = (createdAt: string) => ({
@@ -595,5 +600,7 @@ export function createSeedState(): EmulatorState {
 	seedComputes(state);
 	// Keep last: identities, role assignments and read-only resources derive from what is above.
 	seedIdentityState(state);
+	// After the identity seed: needs the workspaces' storage accounts.
+	seedDataState(state);
 	return state;
 }

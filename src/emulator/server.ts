@@ -23,6 +23,7 @@ import {
 import {createEmulatorCertificate} from './certificate.js';
 import {authorizationProvider, DEFAULT_REPLICATION_DELAY_MS, type AuthorizationOptions} from './authorization.js';
 import {containerRegistryProvider} from './container-registry.js';
+import {datastoresProvider} from './datastores.js';
 import {genericResourcesProvider} from './generic-resources.js';
 import {managedIdentityProvider} from './managed-identity.js';
 import {machineLearningProvider} from './machine-learning.js';
@@ -79,6 +80,7 @@ export interface RunningEmulator {
 export const PROVIDERS: readonly ProviderModule[] = [
 	resourcesProvider,
 	machineLearningProvider,
+	datastoresProvider,
 	containerRegistryProvider,
 	authorizationProvider,
 	managedIdentityProvider,

@@ -93,6 +93,10 @@ export interface EmulatorState {
 	roleDefinitions: Record<string, JsonObject>;
 	/** Microsoft.Authorization roleAssignments, keyed by lower-cased full assignment id. */
 	roleAssignments: Record<string, JsonObject>;
+	/** Microsoft.MachineLearningServices workspaces/datastores, stored with their secrets (served without). */
+	datastores: Record<string, JsonObject>;
+	/** Microsoft.Storage storageAccounts/blobServices/default/containers (keyed by lower-cased container id). */
+	blobContainers: Record<string, JsonObject>;
 	/** Resources only read generically (AKS managed clusters, storage accounts, key vaults...). */
 	genericResources: Record<string, TrackedResource>;
 	/**
@@ -131,6 +135,8 @@ export function emptyState(tenantId: string): EmulatorState {
 		identities: {},
 		roleDefinitions: {},
 		roleAssignments: {},
+		datastores: {},
+		blobContainers: {},
 		genericResources: {},
 		principals: {},
 		operations: {},
