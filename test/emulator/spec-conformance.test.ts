@@ -89,6 +89,34 @@ async function createConnection(ctx: CaseContext, name = 'acr-spec') {
 	await ctx.send({method: 'PUT', url: connectionUrl(name), body: connectionBody(await createIdentity(ctx))});
 }
 
+const newWorkspaceUrl = `${fraudRg.id}/providers/Microsoft.MachineLearningServices/workspaces/mlw-spec-new?api-version=${ML}`;
+const newWorkspaceBody = {
+	location: fraudRg.location,
+	identity: {type: 'SystemAssigned'},
+	tags: {purpose: 'spec-conformance'},
+	properties: {
+		friendlyName: 'Spec conformance',
+		storageAccount: fraudWs.storageAccountId,
+		keyVault: fraudWs.keyVaultId,
+		applicationInsights: fraudWs.applicationInsightsId,
+		containerRegistry: fraudCr.id,
+	},
+};
+
+const datastoreUrl = (name: string) => `${fraudWs.id}/datastores/${name}?api-version=${ML}`;
+const datastoreBody = {
+	properties: {
+		datastoreType: 'AzureBlob',
+		accountName: SEED.storageAccounts.fraudLake.name,
+		containerName: 'curated',
+		credentials: {credentialsType: 'None'},
+		serviceDataAccessAuthIdentity: 'WorkspaceSystemAssignedIdentity',
+	},
+};
+const sasDatastoreBody = {
+	properties: {...datastoreBody.properties, credentials: {credentialsType: 'Sas', secrets: {secretsType: 'Sas', sasToken: 'sv=2022-11-02&sig=abc'}}},
+};
+
 const newRegistryUrl = `${fraudRg.id}/providers/Microsoft.ContainerRegistry/registries/crspecconformance01?api-version=${ACR}`;
 const newRegistryBody = {
 	location: fraudRg.location,
@@ -119,6 +147,18 @@ const ROLE_DEFINITION_AUDIT_FIELDS = {
 	gap: 'properties.createdOn/updatedOn/createdBy/updatedBy are not in 2022-04-01 RoleDefinitionProperties',
 	problem: /OBJECT_ADDITIONAL_PROPERTIES at (\/value\/0)?\/properties\/createdOn/,
 };
+
+/**
+ * Known gap (spec, not emulator): AccountKey/Sas datastore credentials declare `secrets` required, but
+ * `secrets` is x-ms-secret with mutability create/update, and the service (like the spec's own GET/PUT
+ * examples) never returns it; oav still requires it in responses. Only that problem may occur.
+ */
+const DATASTORE_SECRETS_NOT_RETURNED = (count: number, at: string) => ({
+	gap: 'credentials.secrets (x-ms-secret, mutability create/update) is required by the schema but never returned',
+	problem: new RegExp(
+		`does not conform to the spec: ${count} problem\\(s\\)\\n${Array.from({length: count}, () => `  - response OBJECT_MISSING_REQUIRED_PROPERTY at ${at}/properties/credentials/secrets: [^\\n]*\\n`).join('')}(?!  - )`,
+	),
+});
 
 const CASES: ConformanceCase[] = [
 	// ---- Microsoft.Resources subscriptions 2022-12-01
@@ -151,6 +191,78 @@ const CASES: ConformanceCase[] = [
 			await ctx.waitForOperation(accepted.liveResponse.headers['azure-asyncoperation']);
 			return {method: 'GET', url: `${fraudWs.id}?api-version=${ML}`};
 		},
+		status: 200,
+	},
+
+	{
+		operationId: 'Workspaces_CreateOrUpdate',
+		note: '202 Accepted (LRO started, create)',
+		request: {method: 'PUT', url: newWorkspaceUrl, body: newWorkspaceBody},
+		status: 202,
+	},
+	{
+		operationId: 'Workspaces_Get',
+		note: 'final GET after Workspaces_CreateOrUpdate completed (UserAssigned + CMK identity)',
+		request: async (ctx) => {
+			const identity = await createIdentity(ctx);
+			const body = {
+				...newWorkspaceBody,
+				identity: {type: 'SystemAssigned,UserAssigned', userAssignedIdentities: {[identity.id]: {}}},
+				properties: {
+					...newWorkspaceBody.properties,
+					primaryUserAssignedIdentity: identity.id,
+					encryption: {
+						status: 'Enabled',
+						identity: {userAssignedIdentity: identity.id},
+						keyVaultProperties: {keyVaultArmId: fraudWs.keyVaultId, keyIdentifier: 'https://kv-fraud-prod-4c8e1a.vault.azure.net/keys/cmk/1'},
+					},
+				},
+			};
+			const accepted = await ctx.send({method: 'PUT', url: newWorkspaceUrl, body});
+			await ctx.waitForOperation(accepted.liveResponse.headers['azure-asyncoperation']);
+			return {method: 'GET', url: newWorkspaceUrl};
+		},
+		status: 200,
+	},
+
+	// ---- Microsoft.MachineLearningServices 2022-10-01: datastores (mfe.json)
+	{operationId: 'Datastores_CreateOrUpdate', note: '201 Created, identity-based', request: {method: 'PUT', url: datastoreUrl('fraud-curated'), body: datastoreBody}, status: 201},
+	{
+		operationId: 'Datastores_CreateOrUpdate',
+		note: '200 updated, with a SAS (secrets not echoed)',
+		request: async (ctx) => (
+			await ctx.send({method: 'PUT', url: datastoreUrl('fraud-curated'), body: datastoreBody}),
+			{method: 'PUT', url: datastoreUrl('fraud-curated'), body: sasDatastoreBody}
+		),
+		status: 200,
+		knownFailure: DATASTORE_SECRETS_NOT_RETURNED(1, ''),
+	},
+	{operationId: 'Datastores_Get', note: 'identity-based (credentials None)', request: async (ctx) => (await ctx.send({method: 'PUT', url: datastoreUrl('fraud-curated'), body: datastoreBody}), {method: 'GET', url: datastoreUrl('fraud-curated')}), status: 200},
+	{operationId: 'Datastores_Get', note: 'workspaceblobstore (AccountKey)', request: {method: 'GET', url: datastoreUrl('workspaceblobstore')}, status: 200, knownFailure: DATASTORE_SECRETS_NOT_RETURNED(1, '')},
+	{
+		operationId: 'Datastores_List',
+		note: 'seeded: Sas + AccountKey',
+		request: {method: 'GET', url: `${fraudWs.id}/datastores?api-version=${ML}&count=2&orderBy=name&orderByAsc=true`},
+		status: 200,
+		knownFailure: DATASTORE_SECRETS_NOT_RETURNED(2, '/value/\\d'),
+	},
+	{
+		operationId: 'Datastores_List',
+		note: 'identity-based only',
+		request: async (ctx) => (
+			await ctx.send({method: 'PUT', url: datastoreUrl('fraud-curated'), body: datastoreBody}),
+			{method: 'GET', url: `${fraudWs.id}/datastores?api-version=${ML}&names=fraud-curated`}
+		),
+		status: 200,
+	},
+	{
+		operationId: 'Datastores_Delete',
+		request: async (ctx) => (await ctx.send({method: 'PUT', url: datastoreUrl('fraud-curated'), body: datastoreBody}), {method: 'DELETE', url: datastoreUrl('fraud-curated')}),
+		status: 200,
+	},
+	{
+		operationId: 'Datastores_ListSecrets',
+		request: {method: 'POST', url: `${fraudWs.id}/datastores/fraud-raw-sas/listSecrets?api-version=${ML}`},
 		status: 200,
 	},
 

@@ -32,6 +32,7 @@ export const SPECS_ROOT = path.resolve(process.env.AZURE_REST_API_SPECS ?? path.
 export const SPEC_FILES = [
 	'specification/resources/resource-manager/Microsoft.Resources/stable/2022-12-01/subscriptions.json',
 	'specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01/machineLearningServices.json',
+	'specification/machinelearningservices/resource-manager/Microsoft.MachineLearningServices/stable/2022-10-01/mfe.json',
 	'specification/containerregistry/resource-manager/Microsoft.ContainerRegistry/Registry/stable/2025-11-01/containerregistry.json',
 	'specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json',
 	'specification/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json',
