@@ -119,6 +119,77 @@ export interface RegistryNameCheck {
 	readonly message?: string;
 }
 
+export interface StorageAccountSummary {
+	readonly id: string;
+	readonly name: string;
+	readonly resourceGroup: string;
+	readonly subscriptionId: string;
+	readonly location: string;
+	readonly kind?: string;
+	/** Hierarchical namespace on: an ADLS Gen2 account. */
+	readonly isHnsEnabled: boolean;
+}
+
+export interface DatastoreSummary {
+	readonly id: string;
+	readonly name: string;
+	/** AzureBlob, AzureDataLakeGen2, AzureFile… */
+	readonly datastoreType: string;
+	/** None (identity-based), AccountKey, Sas, ServicePrincipal, Certificate. */
+	readonly credentialsType: string;
+	readonly accountName?: string;
+	/** Blob container, or ADLS Gen2 filesystem. */
+	readonly containerName?: string;
+	readonly serviceDataAccessAuthIdentity?: string;
+}
+
+export interface IdentityDatastoreDefinition {
+	readonly datastoreType: 'AzureBlob' | 'AzureDataLakeGen2';
+	readonly accountName: string;
+	readonly containerName: string;
+	readonly description?: string;
+}
+
+export interface KeyVaultAccessPolicy {
+	readonly objectId: string;
+	readonly keys: readonly string[];
+	readonly secrets: readonly string[];
+	readonly certificates: readonly string[];
+	readonly storage: readonly string[];
+}
+
+export interface KeyVaultSummary {
+	readonly id: string;
+	readonly name: string;
+	readonly resourceGroup: string;
+	readonly subscriptionId: string;
+	readonly location: string;
+	readonly tenantId: string;
+	/** true: Azure RBAC permission model; false: access policies. */
+	readonly rbacAuthorization: boolean;
+	readonly accessPolicies: readonly KeyVaultAccessPolicy[];
+}
+
+export interface ResourceSummary {
+	readonly id: string;
+	readonly name: string;
+	readonly type: string;
+	readonly location: string;
+	readonly resourceGroup: string;
+}
+
+export interface WorkspaceDefinition {
+	readonly location: string;
+	readonly identity: {readonly type: 'SystemAssigned' | 'UserAssigned' | 'SystemAssigned,UserAssigned'; readonly userAssignedIds: readonly string[]};
+	readonly primaryUserAssignedIdentity?: string;
+	readonly storageAccount: string;
+	readonly keyVault: string;
+	readonly containerRegistry?: string;
+	readonly applicationInsights?: string;
+	/** Customer-managed key encryption with its own user-assigned identity. */
+	readonly encryption?: {readonly identityId: string; readonly keyVaultId: string; readonly keyIdentifier: string};
+}
+
 /** Progress of a long-running operation, as the service reports it. */
 export interface OperationProgress {
 	readonly status: string;
@@ -182,6 +253,27 @@ export interface AzureGateway {
 		name: string,
 		connection: {readonly category: string; readonly target: string; readonly identityResourceId: string; readonly clientId: string},
 	): Promise<ConnectionSummary>;
+
+	createWorkspace(workspaceId: string, definition: WorkspaceDefinition, onProgress?: (progress: OperationProgress) => void): Promise<WorkspaceSummary>;
+	/** The workspace's identities, replaced as a whole: user-assigned identities left out are removed. */
+	updateWorkspaceIdentity(
+		workspaceId: string,
+		identity: WorkspaceDefinition['identity'] & {readonly primaryUserAssignedIdentity?: string},
+		onProgress?: (progress: OperationProgress) => void,
+	): Promise<WorkspaceSummary>;
+
+	listStorageAccounts(subscriptionId: string): Promise<StorageAccountSummary[]>;
+	listBlobContainers(storageAccountId: string): Promise<string[]>;
+	listDatastores(workspaceId: string): Promise<DatastoreSummary[]>;
+	findDatastore(workspaceId: string, name: string): Promise<DatastoreSummary | undefined>;
+	/** A datastore that stores no credentials: access goes through an identity. */
+	createIdentityDatastore(workspaceId: string, name: string, definition: IdentityDatastoreDefinition): Promise<DatastoreSummary>;
+
+	listKeyVaults(subscriptionId: string): Promise<KeyVaultSummary[]>;
+	findKeyVault(vaultId: string): Promise<KeyVaultSummary | undefined>;
+	addKeyVaultAccessPolicy(vaultId: string, policy: KeyVaultAccessPolicy): Promise<void>;
+	/** Resources of one type in a subscription (a generic list), e.g. microsoft.insights/components. */
+	listResourcesOfType(subscriptionId: string, resourceType: string): Promise<ResourceSummary[]>;
 
 	/**
 	 * What the signed-in principal may do at a resource group or resource (the permissions API);

@@ -3,12 +3,15 @@ import {
 	AzureMachineLearningWorkspaces,
 	type AmlCompute,
 	type ComputeResource,
+	type Datastore,
 	type ManagedServiceIdentity,
 	type Workspace,
 } from '@azure/arm-machinelearning';
 import {AuthorizationManagementClient, type RoleAssignment} from '@azure/arm-authorization';
 import {ManagedServiceIdentityClient, type Identity} from '@azure/arm-msi';
 import {ResourceManagementClient} from '@azure/arm-resources';
+import {StorageManagementClient} from '@azure/arm-storage';
+import {KeyVaultManagementClient, type Vault} from '@azure/arm-keyvault';
 import {ContainerRegistryManagementClient, type Registry} from '@azure/arm-containerregistry';
 import {SubscriptionClient} from '@azure/arm-resources-subscriptions';
 import type {Pipeline} from '@azure/core-rest-pipeline';
@@ -19,7 +22,14 @@ import type {
 	AzureGateway,
 	ComputeSummary,
 	ConnectionSummary,
+	DatastoreSummary,
+	IdentityDatastoreDefinition,
 	IdentitySummary,
+	KeyVaultAccessPolicy,
+	KeyVaultSummary,
+	ResourceSummary,
+	StorageAccountSummary,
+	WorkspaceDefinition,
 	OperationProgress,
 	RegistryNameCheck,
 	RegistrySummary,
@@ -109,6 +119,14 @@ export class SdkGateway implements AzureGateway {
 			`resources:${subscriptionId}`,
 			() => new ResourceManagementClient(this.#connection.credential, subscriptionId, this.#options),
 		);
+	}
+
+	#storage(subscriptionId: string): StorageManagementClient {
+		return this.#client(`storage:${subscriptionId}`, () => new StorageManagementClient(this.#connection.credential, subscriptionId, this.#options));
+	}
+
+	#keyVault(subscriptionId: string): KeyVaultManagementClient {
+		return this.#client(`keyvault:${subscriptionId}`, () => new KeyVaultManagementClient(this.#connection.credential, subscriptionId, this.#options));
 	}
 
 	get #lroOptions() {
@@ -417,6 +435,171 @@ export class SdkGateway implements AzureGateway {
 		};
 	}
 
+	async createWorkspace(
+		workspaceId: string,
+		definition: WorkspaceDefinition,
+		onProgress?: (progress: OperationProgress) => void,
+	): Promise<WorkspaceSummary> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
+		const poller = await this.#machineLearning(subscriptionId).workspaces.beginCreateOrUpdate(
+			resourceGroup,
+			name,
+			{
+				location: definition.location,
+				identity: {
+					type: definition.identity.type,
+					...(definition.identity.userAssignedIds.length ? {userAssignedIdentities: Object.fromEntries(definition.identity.userAssignedIds.map((id) => [id, {}]))} : {}),
+				},
+				...(definition.primaryUserAssignedIdentity ? {primaryUserAssignedIdentity: definition.primaryUserAssignedIdentity} : {}),
+				storageAccount: definition.storageAccount,
+				keyVault: definition.keyVault,
+				...(definition.containerRegistry ? {containerRegistry: definition.containerRegistry} : {}),
+				...(definition.applicationInsights ? {applicationInsights: definition.applicationInsights} : {}),
+				...(definition.encryption
+					? {
+							encryption: {
+								status: 'Enabled',
+								identity: {userAssignedIdentity: definition.encryption.identityId},
+								keyVaultProperties: {keyVaultArmId: definition.encryption.keyVaultId, keyIdentifier: definition.encryption.keyIdentifier},
+							},
+						}
+					: {}),
+			},
+			this.#lroOptions,
+		);
+		reportPolling(poller, onProgress);
+		await poller.pollUntilDone();
+		return this.getWorkspace(workspaceId);
+	}
+
+	async updateWorkspaceIdentity(
+		workspaceId: string,
+		identity: WorkspaceDefinition['identity'] & {readonly primaryUserAssignedIdentity?: string},
+		onProgress?: (progress: OperationProgress) => void,
+	): Promise<WorkspaceSummary> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
+		const poller = await this.#machineLearning(subscriptionId).workspaces.beginUpdate(
+			resourceGroup,
+			name,
+			{
+				identity: {type: identity.type, userAssignedIdentities: Object.fromEntries(identity.userAssignedIds.map((id) => [id, {}]))},
+				...(identity.primaryUserAssignedIdentity ? {primaryUserAssignedIdentity: identity.primaryUserAssignedIdentity} : {}),
+			},
+			this.#lroOptions,
+		);
+		reportPolling(poller, onProgress);
+		await poller.pollUntilDone();
+		return this.getWorkspace(workspaceId);
+	}
+
+	async listStorageAccounts(subscriptionId: string): Promise<StorageAccountSummary[]> {
+		const result: StorageAccountSummary[] = [];
+		for await (const account of this.#storage(subscriptionId).storageAccounts.list()) {
+			const id = account.id ?? '';
+			const parts = parseResourceId(id);
+			result.push({
+				id,
+				name: account.name ?? parts.name,
+				resourceGroup: parts.resourceGroup,
+				subscriptionId: parts.subscriptionId,
+				location: account.location,
+				...(account.kind ? {kind: account.kind} : {}),
+				isHnsEnabled: account.isHnsEnabled === true,
+			});
+		}
+		return result.sort((a, b) => a.name.localeCompare(b.name));
+	}
+
+	async listBlobContainers(storageAccountId: string): Promise<string[]> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(storageAccountId);
+		const result: string[] = [];
+		for await (const container of this.#storage(subscriptionId).blobContainers.list(resourceGroup, name)) {
+			if (container.name) result.push(container.name);
+		}
+		return result.sort();
+	}
+
+	async listDatastores(workspaceId: string): Promise<DatastoreSummary[]> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
+		const result: DatastoreSummary[] = [];
+		for await (const datastore of this.#machineLearning(subscriptionId).datastores.list(resourceGroup, name)) {
+			result.push(toDatastoreSummary(datastore));
+		}
+		return result.sort((a, b) => a.name.localeCompare(b.name));
+	}
+
+	async findDatastore(workspaceId: string, datastoreName: string): Promise<DatastoreSummary | undefined> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
+		try {
+			return toDatastoreSummary(await this.#machineLearning(subscriptionId).datastores.get(resourceGroup, name, datastoreName));
+		} catch (error) {
+			if (isNotFound(toAzureFailure(error))) return undefined;
+			throw error;
+		}
+	}
+
+	async createIdentityDatastore(workspaceId: string, datastoreName: string, definition: IdentityDatastoreDefinition): Promise<DatastoreSummary> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
+		const properties =
+			definition.datastoreType === 'AzureBlob'
+				? {datastoreType: 'AzureBlob' as const, accountName: definition.accountName, containerName: definition.containerName}
+				: {datastoreType: 'AzureDataLakeGen2' as const, accountName: definition.accountName, filesystem: definition.containerName};
+		const created = await this.#machineLearning(subscriptionId).datastores.createOrUpdate(resourceGroup, name, datastoreName, {
+			properties: {
+				...properties,
+				credentials: {credentialsType: 'None'},
+				...(definition.description ? {description: definition.description} : {}),
+			},
+		});
+		return toDatastoreSummary(created);
+	}
+
+	async listKeyVaults(subscriptionId: string): Promise<KeyVaultSummary[]> {
+		const result: KeyVaultSummary[] = [];
+		for await (const vault of this.#keyVault(subscriptionId).vaults.listBySubscription()) result.push(toKeyVaultSummary(vault));
+		return result.sort((a, b) => a.name.localeCompare(b.name));
+	}
+
+	async findKeyVault(vaultId: string): Promise<KeyVaultSummary | undefined> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(vaultId);
+		try {
+			return toKeyVaultSummary(await this.#keyVault(subscriptionId).vaults.get(resourceGroup, name));
+		} catch (error) {
+			if (isNotFound(toAzureFailure(error))) return undefined;
+			throw error;
+		}
+	}
+
+	async addKeyVaultAccessPolicy(vaultId: string, policy: KeyVaultAccessPolicy): Promise<void> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(vaultId);
+		const vault = await this.#keyVault(subscriptionId).vaults.get(resourceGroup, name);
+		await this.#keyVault(subscriptionId).vaults.updateAccessPolicy(resourceGroup, name, 'add', {
+			properties: {
+				accessPolicies: [
+					{
+						tenantId: vault.properties.tenantId,
+						objectId: policy.objectId,
+						permissions: {
+							keys: [...policy.keys] as never[],
+							secrets: [...policy.secrets] as never[],
+							certificates: [...policy.certificates] as never[],
+							storage: [...policy.storage] as never[],
+						},
+					},
+				],
+			},
+		});
+	}
+
+	async listResourcesOfType(subscriptionId: string, resourceType: string): Promise<ResourceSummary[]> {
+		const result: ResourceSummary[] = [];
+		for await (const resource of this.#resources(subscriptionId).resources.list({filter: `resourceType eq '${resourceType}'`})) {
+			const id = resource.id ?? '';
+			result.push({id, name: resource.name ?? '', type: resource.type ?? resourceType, location: resource.location ?? '', resourceGroup: parseResourceId(id).resourceGroup});
+		}
+		return result.sort((a, b) => a.name.localeCompare(b.name));
+	}
+
 	async listPermissions(scope: string): Promise<PermissionSet[] | undefined> {
 		const match = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)(?:\/providers\/([^/]+)\/(.+))?$/i.exec(scope);
 		if (!match) return undefined;
@@ -446,6 +629,49 @@ export class SdkGateway implements AzureGateway {
 			throw error;
 		}
 	}
+}
+
+function toDatastoreSummary(datastore: Datastore): DatastoreSummary {
+	const properties = datastore.properties as {
+		datastoreType: string;
+		credentials?: {credentialsType?: string};
+		accountName?: string;
+		containerName?: string;
+		filesystem?: string;
+		fileShareName?: string;
+		serviceDataAccessAuthIdentity?: string;
+	};
+	const container = properties.containerName ?? properties.filesystem ?? properties.fileShareName;
+	return {
+		id: datastore.id ?? '',
+		name: datastore.name ?? '',
+		datastoreType: properties.datastoreType,
+		credentialsType: properties.credentials?.credentialsType ?? 'None',
+		...(properties.accountName ? {accountName: properties.accountName} : {}),
+		...(container ? {containerName: container} : {}),
+		...(properties.serviceDataAccessAuthIdentity ? {serviceDataAccessAuthIdentity: properties.serviceDataAccessAuthIdentity} : {}),
+	};
+}
+
+function toKeyVaultSummary(vault: Vault): KeyVaultSummary {
+	const id = vault.id ?? '';
+	const parts = parseResourceId(id);
+	return {
+		id,
+		name: vault.name ?? parts.name,
+		resourceGroup: parts.resourceGroup,
+		subscriptionId: parts.subscriptionId,
+		location: vault.location ?? '',
+		tenantId: vault.properties.tenantId,
+		rbacAuthorization: vault.properties.enableRbacAuthorization === true,
+		accessPolicies: (vault.properties.accessPolicies ?? []).map((policy) => ({
+			objectId: policy.objectId,
+			keys: policy.permissions.keys ?? [],
+			secrets: policy.permissions.secrets ?? [],
+			certificates: policy.permissions.certificates ?? [],
+			storage: policy.permissions.storage ?? [],
+		})),
+	};
 }
 
 /** Reports an older (core-lro v2) poller's progress in ARM's words. */
