@@ -102,9 +102,10 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 				gateway,
 				workspace: state.workspace,
 				outputDirectory: join(outputDirectory, state.workspace.name),
+				signedInUser: user,
 				...(replicationTiming ? {replicationTiming} : {}),
 			},
-		[gateway, state.workspace, outputDirectory, replicationTiming],
+		[gateway, state.workspace, outputDirectory, replicationTiming, user],
 	);
 
 	const resumeSession = useCallback(

@@ -43,7 +43,7 @@ export async function connectToDemoTenant(options: DemoOptions): Promise<AzureSe
 	});
 	return {
 		gateway,
-		user: {name: DEMO_TENANT.user.name, account: DEMO_TENANT.user.upn, tenantId: DEMO_TENANT.tenantId},
+		user: {name: DEMO_TENANT.user.name, account: DEMO_TENANT.user.upn, tenantId: DEMO_TENANT.tenantId, objectId: DEMO_TENANT.user.objectId},
 		label: 'demo tenant (built-in Azure emulator, no Azure account needed)',
 		mode: 'demo',
 		close: () => emulator.close(),

@@ -15,6 +15,8 @@ export interface SignedInUser {
 	readonly name: string;
 	readonly account?: string;
 	readonly tenantId?: string;
+	/** The principal's object ID (the token's oid claim). */
+	readonly objectId?: string;
 }
 
 export function signedInUserFromToken(token: string): SignedInUser | undefined {
@@ -27,7 +29,8 @@ export function signedInUserFromToken(token: string): SignedInUser | undefined {
 		);
 		const name = typeof claims['name'] === 'string' ? claims['name'] : (account ?? 'unknown principal');
 		const tenantId = typeof claims['tid'] === 'string' ? claims['tid'] : undefined;
-		return {name, ...(account ? {account} : {}), ...(tenantId ? {tenantId} : {})};
+		const objectId = typeof claims['oid'] === 'string' ? claims['oid'] : undefined;
+		return {name, ...(account ? {account} : {}), ...(tenantId ? {tenantId} : {}), ...(objectId ? {objectId} : {})};
 	} catch {
 		return undefined;
 	}

@@ -6,6 +6,9 @@ import {managedEnvironmentScenario} from './managed-environment-private-acr.js';
 import {privateAcrImageScenario} from './private-acr-image.js';
 import type {Scenario} from './scenario.js';
 import {switchComputeIdentityScenario} from './switch-compute-identity.js';
+import {addWorkspaceIdentityScenario} from './workspace-add-user-assigned-identity.js';
+import {computeDataAccessScenario} from './data-access-compute-identity.js';
+import {userDataAccessScenario} from './data-access-user-identity.js';
 
 /** Every scenario the Scenario screen offers, in the order the documents present them. */
 export const scenarios: readonly Scenario<any>[] = [
@@ -16,6 +19,9 @@ export const scenarios: readonly Scenario<any>[] = [
 	privateAcrImageScenario,
 	managedEnvironmentScenario,
 	switchComputeIdentityScenario,
+	addWorkspaceIdentityScenario,
+	computeDataAccessScenario,
+	userDataAccessScenario,
 ];
 
 export function findScenario(id: string): Scenario<any> | undefined {

@@ -52,6 +52,8 @@ export interface ScenarioContext {
 	readonly workspace: WorkspaceSummary;
 	/** Where generated files (environment definitions) go. */
 	readonly outputDirectory: string;
+	/** Who is signed in (for scenarios that grant the user's own identity access). */
+	readonly signedInUser?: {readonly name: string; readonly objectId?: string};
 	/** How long to wait out identity replication; tests shorten it. */
 	readonly replicationTiming?: ReplicationTiming;
 }

@@ -85,6 +85,8 @@ export interface RoleAssignmentStepOptions {
 	readonly principalLabel: string;
 	/** The principal's object ID, read when the step runs (an earlier step may create it). */
 	readonly principalId: () => Promise<string>;
+	/** Managed identities are service principals; a person is a User, a team a Group. */
+	readonly principalType?: 'ServicePrincipal' | 'User' | 'Group';
 	readonly azCommand: string;
 	readonly note?: string;
 	readonly timing?: ReplicationTiming;
@@ -137,7 +139,7 @@ export function roleAssignmentStep(options: RoleAssignmentStepOptions): PlanStep
 			let retryDelay = timing.firstRetryMs;
 			for (let attempt = 1; ; attempt++) {
 				try {
-					await gateway.createRoleAssignment(scope, name, {roleDefinitionId: role.id, principalId, principalType: 'ServicePrincipal'});
+					await gateway.createRoleAssignment(scope, name, {roleDefinitionId: role.id, principalId, principalType: options.principalType ?? 'ServicePrincipal'});
 					return;
 				} catch (error) {
 					const failure = toAzureFailure(error);

@@ -1,0 +1,165 @@
+import type {IdentitySummary} from '../azure/gateway.js';
+import {sameResourceId} from '../azure/resource-id.js';
+import type {Plan, PlanStep} from '../plan/plan.js';
+import type {Question, Scenario} from './scenario.js';
+import {outcomesSummary} from './scenario.js';
+import {createIdentityStep, createNew, identityChoices, newIdentityId} from './shared.js';
+import {identityNameProblem} from './names.js';
+
+/**
+ * Document 004, "Add a user-assigned managed identity to a workspace in addition to a
+ * system-assigned identity": the update names every user-assigned identity the workspace keeps;
+ * Azure removes the ones left out, and SystemAssigned,UserAssigned never goes back to SystemAssigned.
+ */
+export interface AddWorkspaceIdentityFacts {
+	readonly identities: readonly IdentitySummary[];
+	/** The workspace's user-assigned identities now, by ID. */
+	readonly current: readonly string[];
+	readonly hasSystemAssigned: boolean;
+}
+
+const irreversible =
+	'This cannot be undone: a workspace cannot go back from SystemAssigned,UserAssigned to SystemAssigned only (document 004).';
+
+function nameOf(id: string): string {
+	return id.split('/').pop() ?? id;
+}
+
+/** The user-assigned identities after the update: the current ones, plus the added one, minus the removed ones. */
+export function identitiesAfter(current: readonly string[], answers: Readonly<Record<string, boolean | string>>, addedId?: string): string[] {
+	const removed = typeof answers['remove'] === 'string' && answers['remove'] !== 'none' ? [answers['remove']] : [];
+	const kept = current.filter((id) => !removed.some((gone) => sameResourceId(gone, id)));
+	return addedId && !kept.some((id) => sameResourceId(id, addedId)) ? [...kept, addedId] : kept;
+}
+
+export const addWorkspaceIdentityScenario: Scenario<AddWorkspaceIdentityFacts> = {
+	id: 'workspace-add-user-assigned-identity',
+	title: 'Add a user-assigned identity to a workspace, keeping its system-assigned one',
+	description:
+		'Update the workspace to SystemAssigned,UserAssigned with the identity added (or one removed). The update carries every identity the workspace keeps: the plan shows the list before and after.',
+	source: {document: '004', section: 'Add a user-assigned managed identity to a workspace in addition to a system-assigned identity'},
+	caveat: irreversible,
+
+	async prepare({gateway, workspace}) {
+		const identities = await gateway.listIdentities(workspace.subscriptionId);
+		const current = workspace.identity.userAssigned.map((uai) => uai.id);
+		const hasSystemAssigned = workspace.identity.type.includes('SystemAssigned');
+		if (!hasSystemAssigned) {
+			return {
+				kind: 'blocked',
+				reason: `Workspace ${workspace.name} has no system-assigned identity (${workspace.identity.type}), so there is none to keep.`,
+				nextSteps: ['Use "Create a workspace with a user-assigned identity" for workspaces built on user-assigned identities.'],
+			};
+		}
+		const facts: AddWorkspaceIdentityFacts = {identities, current, hasSystemAssigned};
+		return {
+			kind: 'ready',
+			facts,
+			findings: [
+				`${workspace.name}: ${workspace.identity.type}${current.length ? `, user-assigned: ${current.map(nameOf).join(', ')}` : ''}.`,
+			],
+			questions: (answers) => {
+				const questions: Question[] = [];
+				if (current.length > 0) {
+					questions.push({
+						kind: 'select',
+						id: 'remove',
+						prompt: 'Remove one of the user-assigned identities it has? (it is the same update with a shorter list)',
+						choices: [{value: 'none', label: 'No, keep them all'}, ...current.map((id) => ({value: id, label: `Remove ${nameOf(id)}`}))],
+					});
+				}
+				const available = identities.filter((identity) => !current.some((id) => sameResourceId(id, identity.id)));
+				questions.push({
+					kind: 'select',
+					id: 'add',
+					prompt: 'Which user-assigned identity should the workspace get?',
+					// A workspace that has had user-assigned identities keeps at least one (it cannot go back).
+					choices: [
+						...(identitiesAfter(current, answers).length > 0 ? [{value: 'none', label: answers['remove'] !== 'none' ? 'None (only remove)' : 'None'}] : []),
+						...identityChoices(available),
+					],
+				});
+				if (answers['add'] === createNew) {
+					questions.push({
+						kind: 'text',
+						id: 'addName',
+						prompt: 'Name of the new user-assigned identity (created in the workspace resource group):',
+						validate: (name) =>
+							identityNameProblem(name) ??
+							(identities.some((identity) => identity.name.toLowerCase() === name.toLowerCase()) ? `An identity named "${name}" already exists: pick it from the list (Esc).` : undefined),
+					});
+				}
+				questions.push({
+					kind: 'confirm',
+					id: 'irreversible',
+					prompt: 'Update the workspace identity?',
+					warning: irreversible,
+					yesLabel: 'Yes, update it',
+					noLabel: 'No, go back',
+					requiredYes: true,
+				});
+				return questions;
+			},
+		};
+	},
+
+	buildPlan({gateway, workspace}, facts, answers): Plan {
+		const steps: PlanStep[] = [];
+		let addedId: string | undefined;
+		if (answers['add'] === createNew) {
+			addedId = newIdentityId(workspace, String(answers['addName']));
+			steps.push(createIdentityStep(gateway, addedId, workspace.location));
+		} else if (typeof answers['add'] === 'string' && answers['add'] !== 'none') {
+			addedId = answers['add'];
+		}
+		const after = identitiesAfter(facts.current, answers, addedId);
+		const before = facts.current;
+		const listing = (ids: readonly string[]) => (ids.length ? ids.map(nameOf).join(', ') : 'none');
+		steps.push({
+			id: 'update-workspace-identity',
+			title: `Set ${workspace.name}'s identity to SystemAssigned,UserAssigned: ${listing(after)}`,
+			target: {kind: 'Workspace', name: workspace.name, id: workspace.id},
+			azCommand: `az ml workspace update --resource-group ${workspace.resourceGroup} --name ${workspace.name} --file workspace_identity.yml`,
+			note: `User-assigned identities before: ${listing(before)}; after: ${listing(after)}. Every kept identity is sent, or Azure removes it.`,
+			requires: [
+				{scope: workspace.id, action: 'Microsoft.MachineLearningServices/workspaces/write'},
+				...(addedId ? [{scope: addedId, action: 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action'}] : []),
+			],
+			async check() {
+				const current = (await gateway.getWorkspace(workspace.id)).identity;
+				const same =
+					current.type === (after.length ? 'SystemAssigned,UserAssigned' : current.type) &&
+					current.userAssigned.length === after.length &&
+					after.every((id) => current.userAssigned.some((uai) => sameResourceId(uai.id, id)));
+				return same
+					? {satisfied: true, detail: `${workspace.name} already has ${listing(after)}`}
+					: {satisfied: false, detail: `${workspace.name} has ${listing(current.userAssigned.map((uai) => uai.id))}`};
+			},
+			async apply(report) {
+				await gateway.updateWorkspaceIdentity(
+					workspace.id,
+					{type: 'SystemAssigned,UserAssigned', userAssignedIds: after},
+					({status}) => report({operationStatus: status}),
+				);
+			},
+			async verify() {
+				const current = (await gateway.getWorkspace(workspace.id)).identity;
+				const ok = after.every((id) => current.userAssigned.some((uai) => sameResourceId(uai.id, id))) && current.userAssigned.length === after.length;
+				return ok ? {ok: true, detail: `${workspace.name} has ${listing(after)}`} : {ok: false, detail: `${workspace.name} shows ${listing(current.userAssigned.map((uai) => uai.id))}`};
+			},
+		});
+		return {scenarioId: 'workspace-add-user-assigned-identity', title: `User-assigned identities of ${workspace.name}: ${listing(after)}`, steps, caveats: [irreversible]};
+	},
+
+	summarize(_facts, _answers, result) {
+		const {changed, alreadyInPlace} = outcomesSummary(result);
+		return {
+			changed,
+			alreadyInPlace,
+			nextSteps: [
+				'Give the identity the roles it needs on your data (the data access scenarios), and use its client ID in jobs that should act as it.',
+				irreversible,
+			],
+		};
+	},
+};
