@@ -25,6 +25,8 @@ import {authorizationProvider, DEFAULT_REPLICATION_DELAY_MS, type AuthorizationO
 import {containerRegistryProvider} from './container-registry.js';
 import {datastoresProvider} from './datastores.js';
 import {genericResourcesProvider} from './generic-resources.js';
+import {keyVaultProvider} from './key-vault.js';
+import {storageProvider} from './storage.js';
 import {managedIdentityProvider} from './managed-identity.js';
 import {machineLearningProvider} from './machine-learning.js';
 import {resourcesProvider} from './resources.js';
@@ -84,6 +86,8 @@ export const PROVIDERS: readonly ProviderModule[] = [
 	containerRegistryProvider,
 	authorizationProvider,
 	managedIdentityProvider,
+	storageProvider,
+	keyVaultProvider,
 	genericResourcesProvider,
 ];
 
@@ -203,11 +207,16 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
 		const method = (req.method ?? 'GET').toUpperCase() as HttpMethod;
 		const parts = splitPath(url.pathname);
+		// Several providers may serve the same path at different api-versions (e.g. storage accounts:
+		// generic reads at 2023-05-01/2024-01-01, the Storage provider at 2025-06-01): the first route
+		// whose path and api-version both match wins; a path match at no version is InvalidApiVersionParameter.
+		const versionsForPath: string[] = [];
 		for (const route of routes) {
 			const params = matchRoute(route, parts);
 			if (!params) continue;
 			if (!route.apiVersions.some((v) => v.toLowerCase() === apiVersion.toLowerCase())) {
-				throw errors.invalidApiVersion(apiVersion, route.apiVersions);
+				versionsForPath.push(...route.apiVersions);
+				continue;
 			}
 			const handler = METHODS.includes(method) ? route.methods[method] : undefined;
 			if (!handler) throw errors.methodNotAllowed(method);
@@ -239,6 +248,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			};
 			return await handler(ctx);
 		}
+		if (versionsForPath.length > 0) throw errors.invalidApiVersion(apiVersion, [...new Set(versionsForPath)]);
 		// No route: unknown namespace vs unknown resource type, ARM style.
 		const lower = parts.map((p) => p.toLowerCase());
 		const at = lower.lastIndexOf('providers');

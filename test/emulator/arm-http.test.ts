@@ -61,7 +61,7 @@ describe('ARM emulator over raw HTTPS', () => {
 		}
 		const rgWrong = await armRequest(emulator, 'GET', `${rg}?api-version=${ML}`);
 		expect(rgWrong.status).toBe(400);
-		expect(rgWrong.body.error.message).toContain("'2024-03-01,2022-09-01,2021-04-01'");
+		expect(rgWrong.body.error.message).toContain("'2025-04-01,2024-03-01,2022-09-01,2021-04-01'");
 
 		const acrWithMlVersion = await armRequest(emulator, 'GET', `${SEED.registries.fraudProd.id}?api-version=${ML}`);
 		expect(acrWithMlVersion.status).toBe(400);

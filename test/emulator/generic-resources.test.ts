@@ -74,7 +74,7 @@ describe('generic reads of AKS clusters, storage accounts, key vaults, Applicati
 		const storage = SEED.workspaces.fraudProd.storageAccountId;
 		const wrongVersion = await armRequest(emulator, 'GET', `${storage}?api-version=2024-09-01`);
 		expect(wrongVersion.status).toBe(400);
-		expect(wrongVersion.body.error.message).toContain("'2024-01-01,2023-05-01'");
+		expect(wrongVersion.body.error.message).toContain("'2025-06-01,2024-01-01,2023-05-01'");
 		const otherType = await armRequest(emulator, 'GET', `${SEED.resourceGroups.fraudProd.id}/providers/Microsoft.Storage/storageAccounts/x/blobServices/default?api-version=2023-05-01`);
 		expect(otherType.status).toBe(404);
 		expect(otherType.body.error.code).toBe('InvalidResourceType');
