@@ -21,6 +21,7 @@ import {
 	type ProviderModule,
 	type RequestContext,
 } from './arm.js';
+import {requireLinkedIdentityAccess} from './access-control.js';
 import {addDefaultDatastores} from './datastores.js';
 import {BUILT_IN_ROLES, grantRole} from './role-grants.js';
 import {amlComputeProperties, DEMO_TENANT} from './seed.js';
@@ -292,6 +293,7 @@ function buildCompute(ctx: RequestContext, workspace: TrackedResource, existing:
 function putCompute(ctx: RequestContext): ArmResponse {
 	const workspace = workspaceFromParams(ctx);
 	const body = requireObjectBody(ctx);
+	requireLinkedIdentityAccess(ctx, `${NAMESPACE}/workspaces/computes/write`, linkedUserAssignedIdentities(body));
 	const key = `${workspace.id}/computes/${ctx.params.computeName!}`.toLowerCase();
 	const existing = ctx.state.computes[key];
 	if (pendingOperationFor(ctx.state, key)) {
@@ -527,6 +529,7 @@ export function applyWorkspacePatch(workspace: TrackedResource, patch: JsonObjec
 function patchWorkspace(ctx: RequestContext): ArmResponse {
 	const workspace = workspaceFromParams(ctx);
 	const body = requireObjectBody(ctx);
+	requireLinkedIdentityAccess(ctx, `${NAMESPACE}/workspaces/write`, linkedUserAssignedIdentities(body));
 	const key = workspace.id.toLowerCase();
 	if (pendingOperationFor(ctx.state, key)) {
 		throw new ArmError(409, 'Conflict', `The workspace '${workspace.name}' is being updated by another operation. Retry after it completes.`);
@@ -798,6 +801,7 @@ function putWorkspace(ctx: RequestContext): ArmResponse {
 	const {subscriptionId, resourceGroupName, workspaceName} = ctx.params as {subscriptionId: string; resourceGroupName: string; workspaceName: string};
 	const group = requireResourceGroup(ctx, subscriptionId, resourceGroupName);
 	const body = requireObjectBody(ctx);
+	requireLinkedIdentityAccess(ctx, `${NAMESPACE}/workspaces/write`, linkedUserAssignedIdentities(body));
 	const key = `${group.id}/providers/${NAMESPACE}/workspaces/${workspaceName}`.toLowerCase();
 	const existing = ctx.state.workspaces[key];
 	if (pendingOperationFor(ctx.state, key)) {

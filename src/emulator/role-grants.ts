@@ -7,6 +7,7 @@ export const BUILT_IN_ROLES = {
 	Contributor: 'b24988ac-6180-42a0-ab88-20f7382dd24c',
 	Reader: 'acdd72a7-3385-48ef-bd42-f606fba81ae7',
 	'User Access Administrator': '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9',
+	'Role Based Access Control Administrator': 'f58310d9-a9f6-439a-9e8d-f62e7b41a168',
 	AcrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d',
 	AcrPush: '8311e382-0749-4cb8-b61a-304f252e45ec',
 	'Managed Identity Operator': 'f1a07417-d97a-45cb-824c-7a7467783830',

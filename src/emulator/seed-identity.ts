@@ -14,6 +14,7 @@ import {registerPrincipal, type EmulatorState, type JsonObject, type TrackedReso
 // Spelled out (not imported from seed.ts, see above); tests check they match SEED / DEMO_TENANT.
 const PRODUCTION = '3f2b8c4e-1a7d-4e9b-8c6f-5d2a9b1e7c40';
 const DEV_TEST = '9a1d5e7b-3c2f-4b8a-a6d9-0e4f7c2b1a85';
+const SANDBOX = 'c4e7a2d9-8b1f-4c3e-9d5a-7f2e6b0c1d36';
 const DEMO_USER_OBJECT_ID = 'a1d4c3e2-7b6f-4e8a-9c1d-2b3e4f5a6c7d';
 const CR_VISION_DEV = `/subscriptions/${DEV_TEST}/resourceGroups/rg-ml-dev/providers/Microsoft.ContainerRegistry/registries/crvisiondev`;
 
@@ -62,6 +63,12 @@ const visionTrainAcrPullName = seedUuid('assignment:id-vision-train:AcrPull:crvi
 export const SEED_IDENTITIES = {
 	/** In rg-ml-fraud-prod (Production), eastus; no role assignments yet. */
 	fraudAcrPull: identity(PRODUCTION, 'rg-ml-fraud-prod', 'id-fraud-acr-pull', 'eastus', 'b7e3f1a9-4c2d-4e8b-9a6f-1d3c5e7b9f20', '2c8a6e4f-9b1d-4f3a-8c7e-5a1b3d9f6e42'),
+	/**
+	 * In rg-sandbox-identities (Sandbox), eastus; owned by the analytics team. Ada is only Reader in
+	 * Sandbox: she can see it but linking it to a workspace or compute (assign/action) is 403
+	 * LinkedAuthorizationFailed.
+	 */
+	analyticsShared: identity(SANDBOX, 'rg-sandbox-identities', 'id-analytics-shared', 'eastus', '5d8b2f6e-3a1c-4e9d-b7f0-2c4a6e8d0b13', '7a9c1e3f-5b2d-4f8a-9e6c-1d3f5b7a9c25'),
 	/** In rg-ml-dev (Dev/Test), eastus2; AcrPull on crvisiondev. */
 	visionTrain: {
 		...identity(DEV_TEST, 'rg-ml-dev', 'id-vision-train', 'eastus2', 'e5a9c3f7-2d1b-4a8e-b6c4-8f0d2e4a6c91', '9d3f7b1e-5a2c-4e6f-a8b0-3c5e7a9d1f64'),
@@ -107,8 +114,15 @@ export const SEED_KEY_VAULT_RBAC: Readonly<Record<string, boolean>> = {
 
 /** Names of the seeded role assignments that tests may want to look up. */
 export const SEED_ROLE_ASSIGNMENTS = {
-	/** Ada's Owner assignment on a subscription: `/subscriptions/{id}/providers/Microsoft.Authorization/roleAssignments/{name}`. */
+	/** Ada's Owner assignment on a subscription (Production only): `/subscriptions/{id}/providers/Microsoft.Authorization/roleAssignments/{name}`. */
 	adaOwnerName: (subscriptionId: string) => seedUuid(`assignment:ada:Owner:${subscriptionId.toLowerCase()}`),
+	/** Ada's role on each subscription: Owner in Production, Contributor in Dev/Test, Reader in Sandbox. */
+	adaRoles: {[PRODUCTION]: 'Owner', [DEV_TEST]: 'Contributor', [SANDBOX]: 'Reader'} as Readonly<Record<string, 'Owner' | 'Contributor' | 'Reader'>>,
+	/** The name of Ada's assignment on a subscription, whatever its role. */
+	adaAssignmentName: (subscriptionId: string) => {
+		const role = ({[PRODUCTION]: 'Owner', [DEV_TEST]: 'Contributor', [SANDBOX]: 'Reader'} as Record<string, string>)[subscriptionId.toLowerCase()] ?? 'Owner';
+		return seedUuid(`assignment:ada:${role}:${subscriptionId.toLowerCase()}`);
+	},
 	/** A workspace identity's Contributor assignment on its registry. */
 	workspaceContributorName: (registryId: string) => seedUuid(`assignment:workspace:Contributor:${registryId.toLowerCase()}`),
 	visionTrainAcrPullId: SEED_IDENTITIES.visionTrain.acrPullAssignmentId,
@@ -164,6 +178,18 @@ const BUILT_IN_ROLE_DETAILS: Record<BuiltInRoleName, {description: string; permi
 	'User Access Administrator': {
 		description: 'Lets you manage user access to Azure resources.',
 		permissions: [perm(['*/read', 'Microsoft.Authorization/*', 'Microsoft.Support/*'])],
+	},
+	'Role Based Access Control Administrator': {
+		description:
+			'Manage access to Azure resources by assigning roles using Azure RBAC. This role does not allow you to manage access using other ways, such as Azure Policy.',
+		permissions: [
+			perm([
+				'Microsoft.Authorization/roleAssignments/write',
+				'Microsoft.Authorization/roleAssignments/delete',
+				'*/read',
+				'Microsoft.Support/*',
+			]),
+		],
 	},
 	AcrPull: {
 		description: 'acr pull',
@@ -568,14 +594,15 @@ export function seedIdentityState(state: EmulatorState): void {
 	registerPrincipal(state, aks.principalId, 'ServicePrincipal', PRINCIPALS_CREATED_AT);
 	registerPrincipal(state, aks.kubeletIdentity.objectId, 'ServicePrincipal', PRINCIPALS_CREATED_AT);
 
-	// Role assignments: Ada Owner on each subscription.
+	// Role assignments: Ada is Owner in Production, Contributor in Dev/Test, Reader in Sandbox.
 	for (const sub of Object.values(state.subscriptions)) {
+		const role = SEED_ROLE_ASSIGNMENTS.adaRoles[sub.subscriptionId.toLowerCase()] ?? 'Owner';
 		grantRole(state, {
 			scope: sub.id,
-			roleDefinitionGuid: BUILT_IN_ROLES.Owner,
+			roleDefinitionGuid: BUILT_IN_ROLES[role],
 			principalId: DEMO_USER_OBJECT_ID,
 			principalType: 'User',
-			name: SEED_ROLE_ASSIGNMENTS.adaOwnerName(sub.subscriptionId),
+			name: SEED_ROLE_ASSIGNMENTS.adaAssignmentName(sub.subscriptionId),
 			createdAt: '2023-11-07T11:32:10.1200000Z',
 		});
 	}

@@ -127,6 +127,8 @@ const resourceGroups = {
 	mlShared: resourceGroup(DEV_TEST, 'rg-ml-shared', 'eastus2'),
 	/** Production: holds crcontosobase, a private base-image registry attached to no workspace. */
 	sharedImages: resourceGroup(PRODUCTION, 'rg-shared-images', 'eastus'),
+	/** Sandbox (where Ada is only Reader): holds id-analytics-shared. */
+	sandboxIdentities: resourceGroup(SANDBOX, 'rg-sandbox-identities', 'eastus'),
 } as const;
 
 const registry = (
@@ -576,6 +578,7 @@ export function createSeedState(): EmulatorState {
 		mlDev: {team: 'ml-platform', environment: 'dev'},
 		mlShared: {team: 'ml-platform', environment: 'shared'},
 		sharedImages: {team: 'platform', environment: 'shared'},
+		sandboxIdentities: {team: 'analytics', environment: 'sandbox'},
 	};
 	for (const [name, group] of Object.entries(resourceGroups) as Array<[keyof typeof resourceGroups, SeedResourceGroup]>) {
 		state.resourceGroups[key(group.id)] = resourceGroupResource(group, groupTags[name]);

@@ -21,6 +21,7 @@ import {
 	type ResolvedOptions,
 } from './arm.js';
 import {createEmulatorCertificate} from './certificate.js';
+import {enforceRouteAction, permissionsProvider} from './access-control.js';
 import {authorizationProvider, DEFAULT_REPLICATION_DELAY_MS, type AuthorizationOptions} from './authorization.js';
 import {containerRegistryProvider} from './container-registry.js';
 import {datastoresProvider} from './datastores.js';
@@ -85,6 +86,7 @@ export const PROVIDERS: readonly ProviderModule[] = [
 	datastoresProvider,
 	containerRegistryProvider,
 	authorizationProvider,
+	permissionsProvider,
 	managedIdentityProvider,
 	storageProvider,
 	keyVaultProvider,
@@ -220,6 +222,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			}
 			const handler = METHODS.includes(method) ? route.methods[method] : undefined;
 			if (!handler) throw errors.methodNotAllowed(method);
+			// Azure RBAC: the caller (the demo user) needs the route's action at the request scope.
+			enforceRouteAction(state, method, route.pattern, url.pathname);
 			let body: unknown;
 			if (rawBody.trim() !== '' && method !== 'GET' && method !== 'HEAD') {
 				try {

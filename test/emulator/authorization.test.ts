@@ -3,13 +3,15 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {AuthorizationManagementClient} from '@azure/arm-authorization';
 import {DEMO_TENANT, SEED, SEED_AKS, SEED_IDENTITIES, SEED_ROLE_ASSIGNMENTS, createSeedState, startEmulator, type RunningEmulator} from '../../src/emulator/index.js';
 import {BUILT_IN_ROLES} from '../../src/emulator/role-grants.js';
-import {armRequest, sdkOptions, staticCredential, UUID_RE} from './helpers.js';
+import {armRequest, grantCaller, sdkOptions, staticCredential, UUID_RE} from './helpers.js';
 import {captureExchange, expectConformsToSpec, loadSpecValidator, type ExchangeRequest} from '../helpers/spec-conformance.js';
 
 const AUTHZ = '2022-04-01';
 const MSI = '2024-11-30';
 const PROVIDER = 'providers/Microsoft.Authorization';
 const sub = SEED.subscriptions.devTest;
+/** Ada is only Contributor in Dev/Test: tests that write role assignments there make her RBAC administrator of rg-ml-dev first. */
+const allowRoleAssignments = (emulator: RunningEmulator) => grantCaller(emulator, 'Role Based Access Control Administrator', SEED.resourceGroups.mlDev.id);
 const registry = SEED.registries.visionDev;
 const visionTrain = SEED_IDENTITIES.visionTrain;
 const fraudUai = SEED_IDENTITIES.fraudAcrPull;
@@ -126,6 +128,7 @@ describe('Microsoft.Authorization over raw HTTPS', () => {
 	});
 
 	it('creates a role assignment (201), repeats it (200), refuses a duplicate under another name (409 RoleAssignmentExists)', async () => {
+		allowRoleAssignments(emulator);
 		const name = randomUUID();
 		const body = {properties: {roleDefinitionId: acrPullDefId, principalId: fraudUai.principalId, principalType: 'ServicePrincipal'}};
 		const created = await armRequest(emulator, 'PUT', assignmentUrl(registry.id, name), {body});
@@ -165,6 +168,8 @@ describe('Microsoft.Authorization over raw HTTPS', () => {
 	});
 
 	it('validates the request: GUID name, role definition, required properties, principal, scope', async () => {
+		// At the subscription: without rights there, a missing resource group is 403 AuthorizationFailed ('or the scope is invalid'), not 404.
+		grantCaller(emulator, 'Role Based Access Control Administrator', sub.id);
 		const ok = {properties: {roleDefinitionId: acrPullDefId, principalId: fraudUai.principalId, principalType: 'ServicePrincipal'}};
 		const expectError = async (target: string, body: unknown, status: number, code: string) => {
 			const res = await armRequest(emulator, 'PUT', target, {body});
@@ -199,6 +204,7 @@ describe('Microsoft.Authorization over raw HTTPS', () => {
 	});
 
 	it('without principalType, the principal type comes from the directory', async () => {
+		allowRoleAssignments(emulator);
 		const name = randomUUID();
 		const res = await armRequest(emulator, 'PUT', assignmentUrl(registry.id, name), {
 			body: {properties: {roleDefinitionId: acrPullDefId, principalId: fraudUai.principalId}},
@@ -208,6 +214,7 @@ describe('Microsoft.Authorization over raw HTTPS', () => {
 	});
 
 	it('deletes: 200 with the deleted body, then 204; GET is then 404 RoleAssignmentNotFound', async () => {
+		allowRoleAssignments(emulator);
 		const id = visionTrain.acrPullAssignmentId;
 		const before = await armRequest(emulator, 'GET', `${id}?api-version=${AUTHZ}`);
 		expect(before.status).toBe(200);
@@ -224,7 +231,8 @@ describe('Microsoft.Authorization over raw HTTPS', () => {
 
 	it('lists assignments at, above and below a scope; atScope() and principalId filters', async () => {
 		const rg = SEED.resourceGroups.mlDev;
-		const adaOwner = `${sub.id}/providers/Microsoft.Authorization/roleAssignments/${SEED_ROLE_ASSIGNMENTS.adaOwnerName(sub.subscriptionId)}`;
+		// Ada is Contributor (not Owner) in Dev/Test.
+		const adaOwner = `${sub.id}/providers/Microsoft.Authorization/roleAssignments/${SEED_ROLE_ASSIGNMENTS.adaAssignmentName(sub.subscriptionId)}`;
 		const ids = (items: Array<Record<string, any>>) => items.map((a) => a.id as string);
 
 		// Resource group: Ada's Owner (above) + assignments on registries in it (below).
@@ -269,8 +277,15 @@ describe('Microsoft.Authorization over raw HTTPS', () => {
 				expect(mine).toEqual([]);
 			}
 		}
-		const owners = assignments.filter((p) => p.principalId === DEMO_TENANT.user.objectId);
-		expect(owners.map((p) => p.scope).sort()).toEqual(Object.values(SEED.subscriptions).map((s) => s.id).sort());
+		// Ada: Owner in Production, Contributor in Dev/Test, Reader in Sandbox (one assignment per subscription).
+		const ada = assignments.filter((p) => p.principalId === DEMO_TENANT.user.objectId);
+		expect(ada.map((p) => `${String(p.roleDefinitionId).split('/').pop()}@${p.scope}`).sort()).toEqual(
+			[
+				`${BUILT_IN_ROLES.Owner}@${SEED.subscriptions.production.id}`,
+				`${BUILT_IN_ROLES.Contributor}@${SEED.subscriptions.devTest.id}`,
+				`${BUILT_IN_ROLES.Reader}@${SEED.subscriptions.sandbox.id}`,
+			].sort(),
+		);
 	});
 });
 
@@ -278,6 +293,7 @@ describe('replication window of a new principal', () => {
 	let emulator: RunningEmulator;
 	beforeAll(async () => {
 		emulator = await startEmulator({replicationDelayMs: 400});
+		allowRoleAssignments(emulator);
 	});
 	afterAll(async () => {
 		await emulator.close();
@@ -314,6 +330,7 @@ describe('replication window of a new principal', () => {
 
 	it('defaults to a 10 s window', async () => {
 		const other = await startEmulator();
+		allowRoleAssignments(other);
 		try {
 			const rg = SEED.resourceGroups.mlDev;
 			const uai = await armRequest(other, 'PUT', `${rg.id}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-default-window?api-version=${MSI}`, {
@@ -367,6 +384,7 @@ describe('Microsoft.Authorization with AuthorizationManagementClient (arm-author
 	});
 
 	it('creates (201), repeats (200), refuses a duplicate (409 RoleAssignmentExists), lists with filters, deletes', async () => {
+		allowRoleAssignments(emulator);
 		const name = randomUUID();
 		const params = {roleDefinitionId: acrPullDefId, principalId: fraudUai.principalId, principalType: 'ServicePrincipal' as const};
 		const created = await client.roleAssignments.create(registry.id, name, params);
@@ -385,7 +403,7 @@ describe('Microsoft.Authorization with AuthorizationManagementClient (arm-author
 		const atScope = [];
 		for await (const a of client.roleAssignments.listForScope(registry.id, {filter: 'atScope()'})) atScope.push(a.id);
 		expect(atScope).toContain(created.id);
-		expect(atScope).toContain(`${sub.id}/providers/Microsoft.Authorization/roleAssignments/${SEED_ROLE_ASSIGNMENTS.adaOwnerName(sub.subscriptionId)}`);
+		expect(atScope).toContain(`${sub.id}/providers/Microsoft.Authorization/roleAssignments/${SEED_ROLE_ASSIGNMENTS.adaAssignmentName(sub.subscriptionId)}`);
 		expect(atScope.length).toBeGreaterThan(1); // pageSize 1: nextLink followed
 
 		const forPrincipal = [];
@@ -398,6 +416,7 @@ describe('Microsoft.Authorization with AuthorizationManagementClient (arm-author
 	});
 
 	it('a UAI created a moment ago needs principalType (replication window)', async () => {
+		allowRoleAssignments(emulator);
 		const rg = SEED.resourceGroups.mlDev;
 		const uai = await armRequest(emulator, 'PUT', `${rg.id}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id-sdk-new?api-version=${MSI}`, {body: {location: rg.location}});
 		const principalId: string = uai.body.properties.principalId;

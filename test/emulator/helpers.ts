@@ -2,7 +2,8 @@ import https from 'node:https';
 import type {IncomingHttpHeaders} from 'node:http';
 import type {TokenCredential} from '@azure/core-auth';
 import type {PipelinePolicy} from '@azure/core-rest-pipeline';
-import type {RunningEmulator} from '../../src/emulator/index.js';
+import {DEMO_TENANT, type RunningEmulator} from '../../src/emulator/index.js';
+import {BUILT_IN_ROLES, grantRole, type BuiltInRoleName} from '../../src/emulator/role-grants.js';
 
 export interface RawResponse {
 	status: number;
@@ -76,3 +77,11 @@ export function sdkOptions(emulator: RunningEmulator) {
 }
 
 export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Gives the caller (Ada, the demo user) a role at a scope, directly in the emulator state: for tests
+ * that exercise writes where the seed gives her too little (she is only Contributor in Dev/Test).
+ */
+export function grantCaller(emulator: Pick<RunningEmulator, 'state'>, role: BuiltInRoleName, scope: string): void {
+	grantRole(emulator.state, {scope, roleDefinitionGuid: BUILT_IN_ROLES[role], principalId: DEMO_TENANT.user.objectId, principalType: 'User', name: '0a0da0da-0000-4000-8000-000000000001'});
+}
