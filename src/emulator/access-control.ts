@@ -114,10 +114,15 @@ export function permissionsAt(state: EmulatorState, principalId: string, scope: 
 	return out;
 }
 
-/** Azure RBAC wildcard match: `*` matches any run of characters (including '/'), case-insensitive. */
+/**
+ * Azure RBAC wildcard match, case-insensitive: a star matches any run of characters (including '/'),
+ * and a whole star segment ('/' star '/') may also match nothing, so Managed Identity Operator's
+ * 'userAssignedIdentities/(star)/assign/action' grants 'userAssignedIdentities/assign/action'.
+ */
 export function actionMatches(pattern: string, action: string): boolean {
-	const regex = new RegExp(`^${pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\/]/g, '\\$&')).join('.*')}$`, 'i');
-	return regex.test(action);
+	const escaped = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
+	const source = escaped.join('\u0000').replace(/\/\u0000\//g, '(?:/.*)?/').replace(/\u0000/g, '.*');
+	return new RegExp(`^${source}$`, 'i').test(action);
 }
 
 /** True when one permission block grants `action` (in actions, not in that block's notActions). */
