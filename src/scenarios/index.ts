@@ -6,6 +6,7 @@ import {managedEnvironmentScenario} from './managed-environment-private-acr.js';
 import {privateAcrImageScenario} from './private-acr-image.js';
 import type {Scenario} from './scenario.js';
 import {switchComputeIdentityScenario} from './switch-compute-identity.js';
+import {workspaceWithUserAssignedIdentityScenario} from './workspace-with-user-assigned-identity.js';
 import {addWorkspaceIdentityScenario} from './workspace-add-user-assigned-identity.js';
 import {computeDataAccessScenario} from './data-access-compute-identity.js';
 import {userDataAccessScenario} from './data-access-user-identity.js';
@@ -19,6 +20,7 @@ export const scenarios: readonly Scenario<any>[] = [
 	privateAcrImageScenario,
 	managedEnvironmentScenario,
 	switchComputeIdentityScenario,
+	workspaceWithUserAssignedIdentityScenario,
 	addWorkspaceIdentityScenario,
 	computeDataAccessScenario,
 	userDataAccessScenario,
