@@ -1,6 +1,7 @@
 import {mkdtempSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {DEMO_TENANT} from '../../src/emulator/index.js';
 import type {Plan} from '../../src/plan/plan.js';
 import {runPlan, type RunResult} from '../../src/plan/runner.js';
 import {nextQuestion, type Answers, type Scenario, type ScenarioContext} from '../../src/scenarios/scenario.js';
@@ -28,7 +29,13 @@ export async function runScenario(
 	outputDirectory = mkdtempSync(join(tmpdir(), 'aml-identity-output-')),
 ): Promise<ScenarioRun> {
 	const workspace = await azure.gateway.getWorkspace(workspaceId);
-	const context: ScenarioContext = {gateway: azure.gateway, workspace, outputDirectory, replicationTiming: {waitMs: 3000, firstRetryMs: 50}};
+	const context: ScenarioContext = {
+		gateway: azure.gateway,
+		workspace,
+		outputDirectory,
+		signedInUser: {name: DEMO_TENANT.user.name, objectId: DEMO_TENANT.user.objectId},
+		replicationTiming: {waitMs: 3000, firstRetryMs: 50},
+	};
 	const preparation = await scenario.prepare(context);
 	if (preparation.kind !== 'ready') throw new Error(`${scenario.id} is blocked: ${preparation.reason}`);
 	const answers: Record<string, boolean | string> = {};
