@@ -23,6 +23,7 @@ export function Scenario({workspace, onChosen, onBack, onQuit}: ScenarioProps) {
 			<SelectList
 				items={scenarios.map((scenario) => ({value: scenario.id, label: scenario.title}))}
 				wrapRows
+				limit={12}
 				onHighlight={setHighlightedId}
 				onSelect={onChosen}
 			/>
