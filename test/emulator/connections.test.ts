@@ -22,7 +22,8 @@ describe('workspace connections and workspace PATCH (MachineLearningServices 202
 	let uai: string;
 	const uaiClientId = '2c8a6e4f-9b1d-4f3a-8c7e-5a1b3d9f6e42';
 	beforeAll(async () => {
-		emulator = await startEmulator({pageSize: 1, lroDurationMs: 200});
+		// Long enough that the checks made while the PATCH runs stay inside it on a loaded machine.
+		emulator = await startEmulator({pageSize: 1, lroDurationMs: 1500});
 		options = sdkOptions(emulator).options;
 	});
 	afterAll(async () => {
@@ -143,7 +144,7 @@ describe('workspace connections and workspace PATCH (MachineLearningServices 202
 			expect((await armRequest(emulator, 'GET', `${forecast.id}?api-version=${ML}`)).body.properties.friendlyName).toBe('Demand forecasting');
 			const conflict = await armRequest(emulator, 'PATCH', `${forecast.id}?api-version=${ML}`, {body: {tags: {}}});
 			expect(conflict.status).toBe(409);
-			await delay(300);
+			for (let polls = 0; (await armRequest(emulator, 'GET', asyncUrl)).body.status === 'InProgress' && polls < 50; polls++) await delay(100);
 			expect((await armRequest(emulator, 'GET', asyncUrl)).body.status).toBe('Succeeded');
 			const done = await armRequest(emulator, 'GET', location);
 			expect(done.status).toBe(200);
