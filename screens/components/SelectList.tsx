@@ -51,16 +51,19 @@ export function SelectList({items, onSelect, onHighlight, isFocused = true, limi
 		// eslint-disable-next-line react-hooks/exhaustive-deps
 	}, [selectionSequence]);
 
+	// Focus is read at key time from a ref set while rendering, not from the listener's activation
+	// (an effect): a key that arrives right after focus returns is not lost.
+	const isFocusedNow = useRef(isFocused);
+	isFocusedNow.current = isFocused;
 	useInput(
 		(input, key) => {
-			if (isCtrlC(input, key)) return;
+			if (!isFocusedNow.current || isCtrlC(input, key)) return;
 			if (key.downArrow || input === 'j') dispatch({type: 'next'});
 			else if (key.upArrow || input === 'k') dispatch({type: 'previous'});
 			else if (key.home) dispatch({type: 'first'});
 			else if (key.end) dispatch({type: 'last'});
 			else if (key.return) dispatch({type: 'select'});
 		},
-		{isActive: isFocused},
 	);
 
 	const visible = items.slice(state.windowStart, state.windowStart + limit);

@@ -218,6 +218,13 @@ export async function startTerminal(options: StartTerminalOptions): Promise<Term
 		}
 	};
 
+	/**
+	 * Ink attaches a new screen's key listeners in effects that run just after its frame is drawn;
+	 * on a loaded machine a key sent the moment the frame appears can beat them. A short pause is
+	 * not a wait for a result (tests still wait for the frame that proves a key took effect).
+	 */
+	const settleAfterFrame = () => new Promise((resolve) => setTimeout(resolve, 120));
+
 	const waitForRawMode = async ({timeoutMs = 5_000}: WaitOptions = {}): Promise<void> => {
 		await poll('the program to read keys (terminal in raw mode)', timeoutMs, async () => ((await isRawMode()) ? true : undefined));
 	};
@@ -234,10 +241,12 @@ export async function startTerminal(options: StartTerminalOptions): Promise<Term
 		waitForRawMode,
 		async press(...keyNames) {
 			await waitForRawMode();
+			await settleAfterFrame();
 			for (const key of keyNames) await tmux('send-keys', '-t', target, key);
 		},
 		async type(text) {
 			await waitForRawMode();
+			await settleAfterFrame();
 			await tmux('send-keys', '-t', target, '-l', text);
 		},
 		async exitCode({timeoutMs = 10_000} = {}) {
