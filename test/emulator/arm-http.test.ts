@@ -1,8 +1,7 @@
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {setTimeout as delay} from 'node:timers/promises';
 import {X509Certificate} from 'node:crypto';
 import {SEED, startEmulator, type RunningEmulator} from '../../src/emulator/index.js';
-import {armRequest, UUID_RE} from './helpers.js';
+import {armRequest, IN_PROGRESS_LRO_MS, pollUntil, UUID_RE, waitForOperation} from './helpers.js';
 
 const ML = '2022-10-01';
 const ACR = '2025-11-01';
@@ -11,7 +10,8 @@ const SUBS = '2022-12-01';
 describe('ARM emulator over raw HTTPS', () => {
 	let emulator: RunningEmulator;
 	beforeAll(async () => {
-		emulator = await startEmulator({pageSize: 2, lroDurationMs: 250});
+		// The only operations here are the two registry PATCHes, whose tests check them while they run.
+		emulator = await startEmulator({pageSize: 2, lroDurationMs: IN_PROGRESS_LRO_MS});
 	});
 	afterAll(async () => {
 		await emulator.close();
@@ -239,8 +239,7 @@ describe('ARM emulator over raw HTTPS', () => {
 		expect(running.body).toMatchObject({status: 'InProgress', name: expect.stringMatching(/^registries-/), startTime: expect.any(String)});
 		expect(running.body).not.toHaveProperty('endTime');
 
-		await delay(300);
-		const done = await armRequest(emulator, 'GET', asyncUrl);
+		const done = await waitForOperation(emulator, asyncUrl);
 		expect(done.body).toMatchObject({status: 'Succeeded', endTime: expect.any(String)});
 		const after = await armRequest(emulator, 'GET', `${reg.id}?api-version=${ACR}`);
 		expect(after.body.properties).toMatchObject({provisioningState: 'Succeeded', adminUserEnabled: false});
@@ -252,7 +251,9 @@ describe('ARM emulator over raw HTTPS', () => {
 		expect(patch.status).toBe(201);
 		const key = reg.id.toLowerCase();
 		expect(emulator.state.registries[key]!.properties.provisioningState).toBe('Updating');
-		await delay(400);
+		// Watch the in-memory state, not the status URL: no request may be what completes it.
+		await pollUntil(() => emulator.state.registries[key]!.properties.provisioningState, (state) => state !== 'Updating');
+		expect(emulator.requests.filter((r) => r.path.toLowerCase().startsWith(`${key}/operationstatuses/`))).toEqual([]);
 		expect(emulator.state.registries[key]).toMatchObject({tags: {owner: 'ada'}, sku: {name: 'Standard', tier: 'Standard'}, properties: {provisioningState: 'Succeeded'}});
 	});
 

@@ -3,7 +3,7 @@ import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {AuthorizationManagementClient} from '@azure/arm-authorization';
 import {DEMO_TENANT, SEED, SEED_AKS, SEED_IDENTITIES, SEED_ROLE_ASSIGNMENTS, createSeedState, startEmulator, type RunningEmulator} from '../../src/emulator/index.js';
 import {BUILT_IN_ROLES} from '../../src/emulator/role-grants.js';
-import {armRequest, grantCaller, sdkOptions, staticCredential, UUID_RE} from './helpers.js';
+import {armRequest, grantCaller, pollUntil, sdkOptions, staticCredential, UUID_RE} from './helpers.js';
 import {captureExchange, expectConformsToSpec, loadSpecValidator, type ExchangeRequest} from '../helpers/spec-conformance.js';
 
 const AUTHZ = '2022-04-01';
@@ -292,7 +292,8 @@ describe('Microsoft.Authorization over raw HTTPS', () => {
 describe('replication window of a new principal', () => {
 	let emulator: RunningEmulator;
 	beforeAll(async () => {
-		emulator = await startEmulator({replicationDelayMs: 400});
+		// Long enough that the two assignments made right after the identity still fall inside the window on a loaded machine.
+		emulator = await startEmulator({replicationDelayMs: 2000});
 		allowRoleAssignments(emulator);
 	});
 	afterAll(async () => {
@@ -319,12 +320,16 @@ describe('replication window of a new principal', () => {
 		});
 		expect(withType.status, withType.text).toBe(201);
 
-		// Once replicated, the same request without principalType works (at another scope).
-		await new Promise((r) => setTimeout(r, 450));
-		const later = await armRequest(emulator, 'PUT', assignmentUrl(SEED.registries.nlpDev.id, randomUUID()), {
-			body: {properties: {roleDefinitionId: acrPullDefId, principalId}},
-		});
+		// Once replicated, the same request without principalType works (at another scope); until then it keeps failing.
+		const laterUrl = assignmentUrl(SEED.registries.nlpDev.id, randomUUID());
+		const later = await pollUntil(
+			() => armRequest(emulator, 'PUT', laterUrl, {body: {properties: {roleDefinitionId: acrPullDefId, principalId}}}),
+			(res) => res.body?.error?.code !== 'PrincipalNotFound',
+			{intervalMs: 100},
+		);
 		expect(later.status, later.text).toBe(201);
+		// ...and not before the configured window has passed.
+		expect(Date.now()).toBeGreaterThanOrEqual(emulator.state.principals[principalId.toLowerCase()]!.createdAt + 2000);
 		expect(later.body.properties.principalType).toBe('ServicePrincipal');
 	});
 

@@ -1,9 +1,8 @@
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {setTimeout as delay} from 'node:timers/promises';
 import {AzureMachineLearningWorkspaces, type AmlCompute, type ComputeResource} from '@azure/arm-machinelearning';
 import {SEED, startEmulator, type EmulatorState, type RunningEmulator} from '../../src/emulator/index.js';
 import {BUILT_IN_ROLES} from '../../src/emulator/role-grants.js';
-import {armRequest, sdkOptions, staticCredential, UUID_RE} from './helpers.js';
+import {armRequest, IN_PROGRESS_LRO_MS, sdkOptions, staticCredential, UUID_RE, waitForOperation} from './helpers.js';
 
 const ML = '2022-10-01';
 const fraud = SEED.workspaces.fraudProd;
@@ -125,23 +124,29 @@ describe('workspace computes (MachineLearningServices 2022-10-01)', () => {
 		});
 
 		it('PUT is an LRO: 201 Creating + Azure-AsyncOperation, InProgress then Succeeded', async () => {
-			const res = await armRequest(emulator, 'PUT', computeUrl(fraud.id, 'cpu-new'), {body: amlBody({type: 'SystemAssigned'})});
-			expect(res.status).toBe(201);
-			expect(res.body.properties.provisioningState).toBe('Creating');
-			expect(res.body.identity.principalId).toMatch(UUID_RE);
-			const statusUrl = String(res.headers['azure-asyncoperation']);
-			expect(statusUrl).toMatch(/\/providers\/Microsoft\.MachineLearningServices\/locations\/eastus\/computeOperationsStatus\/[0-9a-f-]{36}\?api-version=2022-10-01/);
-			const running = await armRequest(emulator, 'GET', statusUrl);
-			expect(running.body.status).toBe('InProgress');
-			expect((await armRequest(emulator, 'GET', computeUrl(fraud.id, 'cpu-new'))).body.properties.provisioningState).toBe('Creating');
-			await delay(300);
-			expect((await armRequest(emulator, 'GET', statusUrl)).body.status).toBe('Succeeded');
-			expect((await armRequest(emulator, 'GET', computeUrl(fraud.id, 'cpu-new'))).body.properties.provisioningState).toBe('Succeeded');
+			// Its own emulator, with an operation long enough to still be running during the checks below;
+			// the SDK tests of this file only wait for completion and keep the short one.
+			const slow = await startEmulator({lroDurationMs: IN_PROGRESS_LRO_MS});
+			try {
+				const res = await armRequest(slow, 'PUT', computeUrl(fraud.id, 'cpu-new'), {body: amlBody({type: 'SystemAssigned'})});
+				expect(res.status).toBe(201);
+				expect(res.body.properties.provisioningState).toBe('Creating');
+				expect(res.body.identity.principalId).toMatch(UUID_RE);
+				const statusUrl = String(res.headers['azure-asyncoperation']);
+				expect(statusUrl).toMatch(/\/providers\/Microsoft\.MachineLearningServices\/locations\/eastus\/computeOperationsStatus\/[0-9a-f-]{36}\?api-version=2022-10-01/);
+				const running = await armRequest(slow, 'GET', statusUrl);
+				expect(running.body.status).toBe('InProgress');
+				expect((await armRequest(slow, 'GET', computeUrl(fraud.id, 'cpu-new'))).body.properties.provisioningState).toBe('Creating');
+				expect((await waitForOperation(slow, statusUrl)).body.status).toBe('Succeeded');
+				expect((await armRequest(slow, 'GET', computeUrl(fraud.id, 'cpu-new'))).body.properties.provisioningState).toBe('Succeeded');
 
-			const again = await armRequest(emulator, 'PUT', computeUrl(fraud.id, 'cpu-new'), {body: amlBody({type: 'SystemAssigned'})});
-			expect(again.status).toBe(201);
-			expect(again.body.properties.provisioningState).toBe('Updating');
-			expect(again.body.identity.principalId).toBe(res.body.identity.principalId);
+				const again = await armRequest(slow, 'PUT', computeUrl(fraud.id, 'cpu-new'), {body: amlBody({type: 'SystemAssigned'})});
+				expect(again.status).toBe(201);
+				expect(again.body.properties.provisioningState).toBe('Updating');
+				expect(again.body.identity.principalId).toBe(res.body.identity.principalId);
+			} finally {
+				await slow.close();
+			}
 		});
 
 		it('refuses SystemAssigned,UserAssigned, unknown user-assigned identities and a changed vmSize', async () => {

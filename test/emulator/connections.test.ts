@@ -1,8 +1,7 @@
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {setTimeout as delay} from 'node:timers/promises';
 import {AzureMachineLearningWorkspaces, type ManagedIdentityAuthTypeWorkspaceConnectionProperties} from '@azure/arm-machinelearning';
 import {SEED, startEmulator, type EmulatorState, type RunningEmulator} from '../../src/emulator/index.js';
-import {armRequest, sdkOptions, staticCredential} from './helpers.js';
+import {armRequest, IN_PROGRESS_LRO_MS, sdkOptions, staticCredential, waitForOperation} from './helpers.js';
 
 const ML = '2022-10-01';
 const fraud = SEED.workspaces.fraudProd;
@@ -22,8 +21,8 @@ describe('workspace connections and workspace PATCH (MachineLearningServices 202
 	let uai: string;
 	const uaiClientId = '2c8a6e4f-9b1d-4f3a-8c7e-5a1b3d9f6e42';
 	beforeAll(async () => {
-		// Long enough that the checks made while the PATCH runs stay inside it on a loaded machine.
-		emulator = await startEmulator({pageSize: 1, lroDurationMs: 1500});
+		// Short: the SDK tests here only wait for completion. The test that checks a PATCH while it runs has its own emulator.
+		emulator = await startEmulator({pageSize: 1, lroDurationMs: 200});
 		options = sdkOptions(emulator).options;
 	});
 	afterAll(async () => {
@@ -133,22 +132,27 @@ describe('workspace connections and workspace PATCH (MachineLearningServices 202
 		});
 
 		it('answers 202 with Azure-AsyncOperation and Location; the change shows once the operation is done', async () => {
-			const res = await armRequest(emulator, 'PATCH', `${forecast.id}?api-version=${ML}`, {body: {properties: {friendlyName: 'Forecasts', description: 'new'}, tags: {team: 'x'}}});
-			expect(res.status).toBe(202);
-			expect(res.text).toBe('');
-			const asyncUrl = String(res.headers['azure-asyncoperation']);
-			const location = String(res.headers.location);
-			expect(asyncUrl).toMatch(/\/locations\/westeurope\/workspaceOperationsStatus\/[0-9a-f-]{36}\?/);
-			expect((await armRequest(emulator, 'GET', asyncUrl)).body.status).toBe('InProgress');
-			expect((await armRequest(emulator, 'GET', location)).status).toBe(202);
-			expect((await armRequest(emulator, 'GET', `${forecast.id}?api-version=${ML}`)).body.properties.friendlyName).toBe('Demand forecasting');
-			const conflict = await armRequest(emulator, 'PATCH', `${forecast.id}?api-version=${ML}`, {body: {tags: {}}});
-			expect(conflict.status).toBe(409);
-			for (let polls = 0; (await armRequest(emulator, 'GET', asyncUrl)).body.status === 'InProgress' && polls < 50; polls++) await delay(100);
-			expect((await armRequest(emulator, 'GET', asyncUrl)).body.status).toBe('Succeeded');
-			const done = await armRequest(emulator, 'GET', location);
-			expect(done.status).toBe(200);
-			expect(done.body).toMatchObject({name: forecast.name, tags: {team: 'x'}, properties: {friendlyName: 'Forecasts', description: 'new', provisioningState: 'Succeeded'}});
+			// Its own emulator, with an operation long enough that the checks made while the PATCH runs stay inside it.
+			const slow = await startEmulator({lroDurationMs: IN_PROGRESS_LRO_MS});
+			try {
+				const res = await armRequest(slow, 'PATCH', `${forecast.id}?api-version=${ML}`, {body: {properties: {friendlyName: 'Forecasts', description: 'new'}, tags: {team: 'x'}}});
+				expect(res.status).toBe(202);
+				expect(res.text).toBe('');
+				const asyncUrl = String(res.headers['azure-asyncoperation']);
+				const location = String(res.headers.location);
+				expect(asyncUrl).toMatch(/\/locations\/westeurope\/workspaceOperationsStatus\/[0-9a-f-]{36}\?/);
+				expect((await armRequest(slow, 'GET', asyncUrl)).body.status).toBe('InProgress');
+				expect((await armRequest(slow, 'GET', location)).status).toBe(202);
+				expect((await armRequest(slow, 'GET', `${forecast.id}?api-version=${ML}`)).body.properties.friendlyName).toBe('Demand forecasting');
+				const conflict = await armRequest(slow, 'PATCH', `${forecast.id}?api-version=${ML}`, {body: {tags: {}}});
+				expect(conflict.status).toBe(409);
+				expect((await waitForOperation(slow, asyncUrl)).body.status).toBe('Succeeded');
+				const done = await armRequest(slow, 'GET', location);
+				expect(done.status).toBe(200);
+				expect(done.body).toMatchObject({name: forecast.name, tags: {team: 'x'}, properties: {friendlyName: 'Forecasts', description: 'new', provisioningState: 'Succeeded'}});
+			} finally {
+				await slow.close();
+			}
 		});
 
 		it('refuses an unknown registry, a changed keyVault/storageAccount and unknown identities', async () => {

@@ -1,4 +1,5 @@
 import https from 'node:https';
+import {setTimeout as delay} from 'node:timers/promises';
 import type {IncomingHttpHeaders} from 'node:http';
 import type {TokenCredential} from '@azure/core-auth';
 import type {PipelinePolicy} from '@azure/core-rest-pipeline';
@@ -84,4 +85,46 @@ export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
  */
 export function grantCaller(emulator: Pick<RunningEmulator, 'state'>, role: BuiltInRoleName, scope: string): void {
 	grantRole(emulator.state, {scope, roleDefinitionGuid: BUILT_IN_ROLES[role], principalId: DEMO_TENANT.user.objectId, principalType: 'User', name: '0a0da0da-0000-4000-8000-000000000001'});
+}
+
+/**
+ * lroDurationMs for emulators whose tests assert what happens *while* an operation runs (InProgress,
+ * Creating/Updating, a 409 for a second write). A request can take hundreds of milliseconds on a loaded
+ * two-core CI machine, so these operations must outlast several of them; tests that only need an
+ * operation to finish keep short durations and wait with pollUntil/waitForOperation.
+ */
+export const IN_PROGRESS_LRO_MS = 2000;
+
+/**
+ * Reads `read()` every `intervalMs` until `done(value)` holds or `timeoutMs` has passed, and returns the
+ * last value read. It never throws on a timeout: the caller asserts on the returned value, so a
+ * behaviour that never happens still fails the test, with the last state in the message.
+ */
+export async function pollUntil<T>(
+	read: () => T | Promise<T>,
+	done: (value: T) => boolean,
+	{intervalMs = 50, timeoutMs = 10_000}: {intervalMs?: number; timeoutMs?: number} = {},
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = await read();
+		if (done(value) || Date.now() >= deadline) return value;
+		await delay(intervalMs);
+	}
+}
+
+/**
+ * GETs an Azure-AsyncOperation URL until the operation is no longer InProgress (or the bound passes)
+ * and returns the last response; assert its status yourself.
+ */
+export function waitForOperation(
+	emulator: Pick<RunningEmulator, 'url' | 'caCertPem'>,
+	statusUrl: string,
+	options?: {intervalMs?: number; timeoutMs?: number},
+): Promise<RawResponse> {
+	return pollUntil(
+		() => armRequest(emulator, 'GET', statusUrl),
+		(res) => res.status !== 200 || res.body?.status !== 'InProgress',
+		options,
+	);
 }

@@ -11,7 +11,7 @@ import {
 	startEmulator,
 	type RunningEmulator,
 } from '../../src/emulator/index.js';
-import {armRequest} from './helpers.js';
+import {armRequest, IN_PROGRESS_LRO_MS, pollUntil} from './helpers.js';
 
 const ACR = '2025-11-01';
 
@@ -49,7 +49,8 @@ describe('ARM emulator state persistence', () => {
 		const first = await start({lroDurationMs: 50});
 		const patch = await armRequest(first, 'PATCH', `${reg.id}?api-version=${ACR}`, {body: {properties: {adminUserEnabled: false}}});
 		expect(patch.status).toBe(201);
-		await delay(120);
+		const key = reg.id.toLowerCase();
+		await pollUntil(() => first.state.registries[key]!.properties.provisioningState, (state) => state !== 'Updating');
 		await first.close();
 		expect(readEmulatorState(dir)!.registries[reg.id.toLowerCase()]!.properties).toMatchObject({adminUserEnabled: false, provisioningState: 'Succeeded'});
 
@@ -63,7 +64,8 @@ describe('ARM emulator state persistence', () => {
 
 	it('completes a pending operation on schedule after a restart', async () => {
 		const reg = SEED.registries.nlpDev;
-		const first = await start({lroDurationMs: 600});
+		// Still InProgress when the first process closes, and after the second one starts.
+		const first = await start({lroDurationMs: IN_PROGRESS_LRO_MS});
 		const patch = await armRequest(first, 'PATCH', `${reg.id}?api-version=${ACR}`, {body: {properties: {adminUserEnabled: false}}});
 		const asyncUrl = new URL(String(patch.headers['azure-asyncoperation']));
 		await first.close();
@@ -79,9 +81,10 @@ describe('ARM emulator state persistence', () => {
 			const early = await armRequest(second, 'GET', pathAndQuery);
 			expect(early.body.status).toBe('InProgress');
 		}
-		await delay(Math.max(0, operation!.completesAt - Date.now()) + 60);
-		// The restarted process's timer completed it and persisted it, without any request.
-		expect(Object.values(readEmulatorState(dir)!.operations)[0]!.status).toBe('Succeeded');
+		// The restarted process's timer completes it and persists it, without any request: watch the file.
+		const persistedStatus = () => Object.values(readEmulatorState(dir)!.operations)[0]!.status;
+		await pollUntil(persistedStatus, (status) => status !== 'InProgress');
+		expect(persistedStatus()).toBe('Succeeded');
 		const done = await armRequest(second, 'GET', pathAndQuery);
 		expect(done.body).toMatchObject({status: 'Succeeded', endTime: new Date(operation!.completesAt).toISOString()});
 		const res = await armRequest(second, 'GET', `${reg.id}?api-version=${ACR}`);
@@ -90,10 +93,14 @@ describe('ARM emulator state persistence', () => {
 
 	it('completes an overdue operation at start', async () => {
 		const reg = SEED.registries.visionDev;
-		const first = await start({lroDurationMs: 100});
+		// Long enough that the first process closes before its timer fires: the operation is saved InProgress.
+		const first = await start({lroDurationMs: IN_PROGRESS_LRO_MS});
 		await armRequest(first, 'PATCH', `${reg.id}?api-version=${ACR}`, {body: {tags: {stage: 'dev'}}});
 		await first.close();
-		await delay(150);
+		const [operation] = Object.values(readEmulatorState(dir)!.operations);
+		expect(operation!.status).toBe('InProgress');
+		// Nothing runs it while no emulator is up: wait until it is overdue.
+		await delay(Math.max(0, operation!.completesAt - Date.now()) + 20);
 		expect(Object.values(readEmulatorState(dir)!.operations)[0]!.status).toBe('InProgress');
 		const second = await start();
 		expect(second.state.registries[reg.id.toLowerCase()]).toMatchObject({tags: {stage: 'dev'}, properties: {provisioningState: 'Succeeded'}});

@@ -1,9 +1,8 @@
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {setTimeout as delay} from 'node:timers/promises';
 import {ContainerRegistryManagementClient} from '@azure/arm-containerregistry';
 import {SEED, startEmulator, type RunningEmulator} from '../../src/emulator/index.js';
 import {RESERVED_REGISTRY_NAMES} from '../../src/emulator/container-registry.js';
-import {armRequest, sdkOptions, staticCredential} from './helpers.js';
+import {armRequest, IN_PROGRESS_LRO_MS, sdkOptions, staticCredential, waitForOperation} from './helpers.js';
 
 const ACR = '2025-11-01';
 const prod = SEED.subscriptions.production;
@@ -28,24 +27,29 @@ describe('container registry create and name availability (ContainerRegistry 202
 	});
 
 	it('PUT is an LRO like RegistryCreate.json: 201 Creating with Azure-AsyncOperation and Retry-After, then Succeeded', async () => {
-		const res = await armRequest(emulator, 'PUT', registryUrl(group.name, 'crNewImages'), {body: {location: 'eastus', sku: {name: 'Standard'}, tags: {key: 'value'}}});
-		expect(res.status).toBe(201);
-		expect(res.headers['retry-after']).toBe('1');
-		expect(res.body).toMatchObject({
-			name: 'crNewImages',
-			type: 'Microsoft.ContainerRegistry/registries',
-			location: 'eastus',
-			tags: {key: 'value'},
-			sku: {name: 'Standard', tier: 'Standard'},
-			properties: {loginServer: 'crnewimages.azurecr.io', provisioningState: 'Creating', adminUserEnabled: false, status: null, roleAssignmentMode: 'LegacyRegistryPermissions'},
-		});
-		const statusUrl = String(res.headers['azure-asyncoperation']);
-		expect(statusUrl).toMatch(/\/registries\/crNewImages\/operationStatuses\/registries-[0-9a-f-]{36}\?api-version=2025-11-01$/);
-		expect((await armRequest(emulator, 'GET', statusUrl)).body.status).toBe('InProgress');
-		await delay(300);
-		expect((await armRequest(emulator, 'GET', statusUrl)).body.status).toBe('Succeeded');
-		const get = await armRequest(emulator, 'GET', registryUrl(group.name, 'crnewimages'));
-		expect(get.body.properties.provisioningState).toBe('Succeeded');
+		// Its own emulator, with an operation long enough to be still running when its status is read.
+		const slow = await startEmulator({lroDurationMs: IN_PROGRESS_LRO_MS});
+		try {
+			const res = await armRequest(slow, 'PUT', registryUrl(group.name, 'crNewImages'), {body: {location: 'eastus', sku: {name: 'Standard'}, tags: {key: 'value'}}});
+			expect(res.status).toBe(201);
+			expect(res.headers['retry-after']).toBe('1');
+			expect(res.body).toMatchObject({
+				name: 'crNewImages',
+				type: 'Microsoft.ContainerRegistry/registries',
+				location: 'eastus',
+				tags: {key: 'value'},
+				sku: {name: 'Standard', tier: 'Standard'},
+				properties: {loginServer: 'crnewimages.azurecr.io', provisioningState: 'Creating', adminUserEnabled: false, status: null, roleAssignmentMode: 'LegacyRegistryPermissions'},
+			});
+			const statusUrl = String(res.headers['azure-asyncoperation']);
+			expect(statusUrl).toMatch(/\/registries\/crNewImages\/operationStatuses\/registries-[0-9a-f-]{36}\?api-version=2025-11-01$/);
+			expect((await armRequest(slow, 'GET', statusUrl)).body.status).toBe('InProgress');
+			expect((await waitForOperation(slow, statusUrl)).body.status).toBe('Succeeded');
+			const get = await armRequest(slow, 'GET', registryUrl(group.name, 'crnewimages'));
+			expect(get.body.properties.provisioningState).toBe('Succeeded');
+		} finally {
+			await slow.close();
+		}
 	});
 
 	it('validates the name, the body, the resource group and global name uniqueness', async () => {

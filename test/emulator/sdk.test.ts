@@ -3,15 +3,17 @@ import {SubscriptionClient} from '@azure/arm-resources-subscriptions';
 import {AzureMachineLearningWorkspaces} from '@azure/arm-machinelearning';
 import {ContainerRegistryManagementClient} from '@azure/arm-containerregistry';
 import {SEED, startEmulator, type RunningEmulator} from '../../src/emulator/index.js';
-import {sdkOptions, staticCredential} from './helpers.js';
+import {IN_PROGRESS_LRO_MS, sdkOptions, staticCredential} from './helpers.js';
 
 /** The real Azure SDKs, over HTTPS, trusting the emulator only through a per-request agent. */
 describe('ARM emulator with the real Azure SDKs', () => {
 	let emulator: RunningEmulator;
 	let options: ReturnType<typeof sdkOptions>['options'];
 	beforeAll(async () => {
-		// pageSize 1 makes every multi-item list go through the SDKs' nextLink handling.
-		emulator = await startEmulator({pageSize: 1, lroDurationMs: 300});
+		// pageSize 1 makes every multi-item list go through the SDKs' nextLink handling. The registries.update
+		// test checks that the SDK's first poll saw the operation running, so the operation must outlast a
+		// slow request on a loaded machine.
+		emulator = await startEmulator({pageSize: 1, lroDurationMs: IN_PROGRESS_LRO_MS});
 		options = sdkOptions(emulator).options;
 	});
 	afterAll(async () => {

@@ -9,10 +9,10 @@
  * Needs ../shared/azure-rest-api-specs beside the repository (or AZURE_REST_API_SPECS); offline.
  */
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {setTimeout as delay} from 'node:timers/promises';
 import {SEED, startEmulator, type RunningEmulator} from '../../src/emulator/index.js';
 import {BUILT_IN_ROLES} from '../../src/emulator/role-grants.js';
 import {captureExchange, expectConformsToSpec, loadSpecValidator, type CapturedExchange, type ExchangeRequest} from '../helpers/spec-conformance.js';
+import {pollUntil} from './helpers.js';
 
 const SUBS = '2022-12-01';
 const ML = '2022-10-01';
@@ -433,12 +433,9 @@ describe('ARM emulator conforms to the azure-rest-api-specs swagger (oav)', () =
 			send,
 			waitForOperation: async (statusUrl) => {
 				if (!statusUrl) throw new Error('setup: no Azure-AsyncOperation header in the response');
-				for (let attempt = 0; attempt < 200; attempt++) {
-					const status = (await send({method: 'GET', url: statusUrl})).liveResponse.body?.status;
-					if (status !== 'InProgress') return;
-					await delay(10);
-				}
-				throw new Error(`setup: operation ${statusUrl} still InProgress`);
+				const readStatus = async () => (await send({method: 'GET', url: statusUrl})).liveResponse.body?.status;
+				const status = await pollUntil(readStatus, (s) => s !== 'InProgress');
+				if (status === 'InProgress') throw new Error(`setup: operation ${statusUrl} still InProgress`);
 			},
 		};
 	});

@@ -1,8 +1,7 @@
 import {afterAll, beforeAll, beforeEach, describe, expect, it} from 'vitest';
-import {setTimeout as delay} from 'node:timers/promises';
 import {AzureMachineLearningWorkspaces} from '@azure/arm-machinelearning';
 import {SEED, startEmulator, type RunningEmulator} from '../../src/emulator/index.js';
-import {armRequest, sdkOptions, staticCredential, UUID_RE} from './helpers.js';
+import {armRequest, IN_PROGRESS_LRO_MS, sdkOptions, staticCredential, UUID_RE, waitForOperation} from './helpers.js';
 
 const ML = '2022-10-01';
 const fraud = SEED.workspaces.fraudProd;
@@ -32,31 +31,38 @@ describe('workspace PUT (Workspaces_CreateOrUpdate, MachineLearningServices 2022
 	});
 
 	it('raw: 202 without body + Azure-AsyncOperation and Location; Creating until the operation is done; default datastores follow', async () => {
-		const res = await armRequest(emulator, 'PUT', wsUrl('mlw-fraud-new'), {
-			body: {location: 'eastus', identity: {type: 'SystemAssigned'}, properties: {...linked, friendlyName: 'Fraud (new)'}, tags: {team: 'fraud-detection'}},
-		});
-		expect(res.status).toBe(202);
-		expect(res.text).toBe('');
-		expect(String(res.headers['azure-asyncoperation'])).toMatch(/\/locations\/eastus\/workspaceOperationsStatus\/[0-9a-f-]{36}\?api-version=2022-10-01/);
-		expect(res.headers.location).toBeDefined();
-		const during = await armRequest(emulator, 'GET', wsUrl('mlw-fraud-new'));
-		expect(during.body.properties.provisioningState).toBe('Creating');
-		expect(during.body.identity.principalId).toMatch(UUID_RE);
-		expect(emulator.state.principals[during.body.identity.principalId.toLowerCase()]?.kind).toBe('ServicePrincipal');
-		await delay(250);
-		const done = await armRequest(emulator, 'GET', String(res.headers.location));
-		expect(done.status).toBe(200);
-		expect(done.body).toMatchObject({
-			name: 'mlw-fraud-new',
-			location: 'eastus',
-			tags: {team: 'fraud-detection'},
-			sku: {name: 'Basic', tier: 'Basic'},
-			identity: {type: 'SystemAssigned', tenantId: SEED.tenantId},
-			properties: {...linked, friendlyName: 'Fraud (new)', provisioningState: 'Succeeded', publicNetworkAccess: 'Enabled', storageHnsEnabled: false},
-		});
-		expect(done.body.properties.workspaceId).toMatch(UUID_RE);
-		const datastores = await armRequest(emulator, 'GET', `${done.body.id}/datastores?api-version=${ML}`);
-		expect(datastores.body.value.map((d: {name: string}) => d.name).sort()).toEqual(['workspaceblobstore', 'workspaceworkingdirectory']);
+		// Its own emulator, with an operation long enough to be still running when the workspace is read.
+		const slow = await startEmulator({lroDurationMs: IN_PROGRESS_LRO_MS});
+		try {
+			const res = await armRequest(slow, 'PUT', wsUrl('mlw-fraud-new'), {
+				body: {location: 'eastus', identity: {type: 'SystemAssigned'}, properties: {...linked, friendlyName: 'Fraud (new)'}, tags: {team: 'fraud-detection'}},
+			});
+			expect(res.status).toBe(202);
+			expect(res.text).toBe('');
+			const statusUrl = String(res.headers['azure-asyncoperation']);
+			expect(statusUrl).toMatch(/\/locations\/eastus\/workspaceOperationsStatus\/[0-9a-f-]{36}\?api-version=2022-10-01/);
+			expect(res.headers.location).toBeDefined();
+			const during = await armRequest(slow, 'GET', wsUrl('mlw-fraud-new'));
+			expect(during.body.properties.provisioningState).toBe('Creating');
+			expect(during.body.identity.principalId).toMatch(UUID_RE);
+			expect(slow.state.principals[during.body.identity.principalId.toLowerCase()]?.kind).toBe('ServicePrincipal');
+			expect((await waitForOperation(slow, statusUrl)).body.status).toBe('Succeeded');
+			const done = await armRequest(slow, 'GET', String(res.headers.location));
+			expect(done.status).toBe(200);
+			expect(done.body).toMatchObject({
+				name: 'mlw-fraud-new',
+				location: 'eastus',
+				tags: {team: 'fraud-detection'},
+				sku: {name: 'Basic', tier: 'Basic'},
+				identity: {type: 'SystemAssigned', tenantId: SEED.tenantId},
+				properties: {...linked, friendlyName: 'Fraud (new)', provisioningState: 'Succeeded', publicNetworkAccess: 'Enabled', storageHnsEnabled: false},
+			});
+			expect(done.body.properties.workspaceId).toMatch(UUID_RE);
+			const datastores = await armRequest(slow, 'GET', `${done.body.id}/datastores?api-version=${ML}`);
+			expect(datastores.body.value.map((d: {name: string}) => d.name).sort()).toEqual(['workspaceblobstore', 'workspaceworkingdirectory']);
+		} finally {
+			await slow.close();
+		}
 	});
 
 	it('validates identities, primaryUserAssignedIdentity, linked resources, and the customer-managed key', async () => {
@@ -155,9 +161,15 @@ describe('workspace PUT (Workspaces_CreateOrUpdate, MachineLearningServices 2022
 	});
 
 	it('a second PUT while the first runs is a 409', async () => {
-		const body = {location: 'eastus', properties: linked};
-		expect((await armRequest(emulator, 'PUT', wsUrl('mlw-twice'), {body})).status).toBe(202);
-		const again = await armRequest(emulator, 'PUT', wsUrl('mlw-twice'), {body});
-		expect(again.status).toBe(409);
+		// Its own emulator, with an operation long enough to be still running at the second PUT.
+		const slow = await startEmulator({lroDurationMs: IN_PROGRESS_LRO_MS});
+		try {
+			const body = {location: 'eastus', properties: linked};
+			expect((await armRequest(slow, 'PUT', wsUrl('mlw-twice'), {body})).status).toBe(202);
+			const again = await armRequest(slow, 'PUT', wsUrl('mlw-twice'), {body});
+			expect(again.status).toBe(409);
+		} finally {
+			await slow.close();
+		}
 	});
 });
