@@ -50,6 +50,7 @@ export interface ResourceIdentity {
 	readonly type: string;
 	/** The system-assigned identity's object (principal) ID. */
 	readonly principalId?: string;
+	readonly tenantId?: string;
 	readonly userAssigned: readonly UserAssignedIdentityRef[];
 }
 

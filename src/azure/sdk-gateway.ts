@@ -717,6 +717,7 @@ function toResourceIdentity(identity: ManagedServiceIdentity | undefined): Resou
 	return {
 		type: identity?.type ?? 'None',
 		...(identity?.principalId ? {principalId: identity.principalId} : {}),
+		...(identity?.tenantId ? {tenantId: identity.tenantId} : {}),
 		userAssigned: Object.entries(identity?.userAssignedIdentities ?? {}).map(([id, value]) => ({
 			id,
 			...(value?.principalId ? {principalId: value.principalId} : {}),

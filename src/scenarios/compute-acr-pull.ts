@@ -217,8 +217,11 @@ export const computeAcrPullScenario: Scenario<ComputeAcrPullFacts> = {
 		const acrPull = result.steps.find((step) => step.stepId === 'acr-pull');
 		const computeName = chosenCompute(facts, answers)?.name ?? String(answers['computeName']);
 		const isNew = answers['compute'] === createNew;
+		const userAssigned = chosenCompute(facts, answers)?.identity.type === 'UserAssigned';
 		const explanation =
-			acrPull?.state === 'skipped'
+			acrPull?.state === 'skipped' && userAssigned
+				? `${computeName}'s user-assigned identity already holds AcrPull on ${facts.registry.name}.`
+				: acrPull?.state === 'skipped'
 				? `Azure had already granted ${computeName}'s identity AcrPull on ${facts.registry.name}${isNew ? ' when the cluster was created' : ''}: it does so for computes created after the workspace registry exists.`
 				: acrPull?.state === 'done'
 					? `${computeName}'s identity did not hold AcrPull on ${facts.registry.name}, as happens when a compute was created before the workspace had a registry (or got its identity later): the wizard assigned it.`

@@ -46,7 +46,7 @@ export function storageQuestions(storage: readonly StorageChoice[], datastores: 
 			defaultValue: `${answers['container']}_identity`.replace(/[^a-zA-Z0-9_-]/g, '_'),
 			...(caching.length
 				? {
-						warning: `Datastore${caching.length > 1 ? 's' : ''} ${caching.map((datastore) => `${datastore.name} (${datastore.credentialsType})`).join(', ')} already reach this container with stored credentials: jobs using ${caching.length > 1 ? 'them' : 'it'} authenticate with the key or SAS, not with an identity. Use the new datastore.`,
+						warning: `Datastore${caching.length > 1 ? 's' : ''} ${caching.map((datastore) => `${datastore.name} (${datastore.credentialsType})`).join(', ')} already ${caching.length > 1 ? 'reach' : 'reaches'} this container with stored credentials: jobs using ${caching.length > 1 ? 'them' : 'it'} authenticate with the key or SAS, not with an identity. Use the new datastore.`,
 					}
 				: {}),
 			validate: (name) => {
@@ -81,8 +81,8 @@ export function identityDatastoreStep(gateway: AzureGateway, workspace: {id: str
 		id: `datastore-${name}`,
 		title: `Create datastore ${name} (${storageKind(account)}, no stored credentials)`,
 		target: {kind: 'Datastore', name, id: `${workspace.id}/datastores/${name}`},
-		azCommand: `az ml datastore create --name ${name} --type ${cliType} --account-name ${account.name} --${account.isHnsEnabled ? 'filesystem' : 'container-name'} ${container} --workspace-name ${workspace.name} --resource-group ${workspace.resourceGroup}`,
-		note: 'No key, no SAS: access is checked against the identity that reads the data.',
+		azCommand: `az ml datastore create --file datastore-${name}.yml --workspace-name ${workspace.name} --resource-group ${workspace.resourceGroup}`,
+		note: `No key, no SAS: access is checked against the identity that reads the data. datastore-${name}.yml: type ${cliType}, account_name ${account.name}, ${account.isHnsEnabled ? 'filesystem' : 'container_name'} ${container}, no credentials.`,
 		requires: [{scope: workspace.id, action: 'Microsoft.MachineLearningServices/workspaces/datastores/write'}],
 		async check() {
 			const existing = await gateway.findDatastore(workspace.id, name);

@@ -1,4 +1,7 @@
+import {join} from 'node:path';
+import YAML from 'yaml';
 import type {IdentitySummary} from '../azure/gateway.js';
+import {writeFileStep} from '../steps/write-file.js';
 import {sameResourceId} from '../azure/resource-id.js';
 import type {Plan, PlanStep} from '../plan/plan.js';
 import type {Question, Scenario} from './scenario.js';
@@ -89,21 +92,24 @@ export const addWorkspaceIdentityScenario: Scenario<AddWorkspaceIdentityFacts> =
 							(identities.some((identity) => identity.name.toLowerCase() === name.toLowerCase()) ? `An identity named "${name}" already exists: pick it from the list (Esc).` : undefined),
 					});
 				}
-				questions.push({
-					kind: 'confirm',
-					id: 'irreversible',
-					prompt: 'Update the workspace identity?',
-					warning: irreversible,
-					yesLabel: 'Yes, update it',
-					noLabel: 'No, go back',
-					requiredYes: true,
-				});
+				// Only the first move to SystemAssigned,UserAssigned is the one that cannot be taken back.
+				if (!workspace.identity.type.includes('UserAssigned')) {
+					questions.push({
+						kind: 'confirm',
+						id: 'irreversible',
+						prompt: 'Update the workspace identity?',
+						warning: irreversible,
+						yesLabel: 'Yes, update it',
+						noLabel: 'No, go back',
+						requiredYes: true,
+					});
+				}
 				return questions;
 			},
 		};
 	},
 
-	buildPlan({gateway, workspace}, facts, answers): Plan {
+	buildPlan({gateway, workspace, outputDirectory}, facts, answers): Plan {
 		const steps: PlanStep[] = [];
 		let addedId: string | undefined;
 		if (answers['add'] === createNew) {
@@ -115,11 +121,27 @@ export const addWorkspaceIdentityScenario: Scenario<AddWorkspaceIdentityFacts> =
 		const after = identitiesAfter(facts.current, answers, addedId);
 		const before = facts.current;
 		const listing = (ids: readonly string[]) => (ids.length ? ids.map(nameOf).join(', ') : 'none');
+		const identityFile = join(outputDirectory, 'workspace_identity.yml');
+		// The file the documents' `az ml workspace update --file` takes, with every identity kept.
+		steps.push(
+			writeFileStep({
+				id: 'identity-yaml',
+				title: 'Write workspace_identity.yml (the az ml workspace update file)',
+				path: identityFile,
+				// IDs as Azure spells them (read when the step runs: a new identity exists only then).
+				content: async () => {
+					const ids = await Promise.all(after.map(async (id) => (await gateway.findIdentity(id))?.id ?? id));
+					return YAML.stringify({
+						identity: {type: 'system_assigned,user_assigned', tenant_id: workspace.identity.tenantId ?? '<TENANT_ID>', user_assigned_identities: Object.fromEntries(ids.map((id) => [id, {}]))},
+					});
+				},
+			}),
+		);
 		steps.push({
 			id: 'update-workspace-identity',
 			title: `Set ${workspace.name}'s identity to SystemAssigned,UserAssigned: ${listing(after)}`,
 			target: {kind: 'Workspace', name: workspace.name, id: workspace.id},
-			azCommand: `az ml workspace update --resource-group ${workspace.resourceGroup} --name ${workspace.name} --file workspace_identity.yml`,
+			azCommand: `az ml workspace update --resource-group ${workspace.resourceGroup} --name ${workspace.name} --file ${identityFile}`,
 			note: `User-assigned identities before: ${listing(before)}; after: ${listing(after)}. Every kept identity is sent, or Azure removes it.`,
 			requires: [
 				{scope: workspace.id, action: 'Microsoft.MachineLearningServices/workspaces/write'},

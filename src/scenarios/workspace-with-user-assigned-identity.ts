@@ -292,13 +292,16 @@ export const workspaceWithUserAssignedIdentityScenario: Scenario<WorkspaceWithUa
 						prompt: `Name of the new workspace (in ${resourceGroup}):`,
 						validate: workspaceNameProblem,
 						async check(name) {
+							let existing;
 							try {
-								await gateway.getWorkspace(workspaceIdOf(subscriptionId, resourceGroup, name));
+								existing = await gateway.getWorkspace(workspaceIdOf(subscriptionId, resourceGroup, name));
 							} catch (error) {
 								if (isNotFound(toAzureFailure(error))) return undefined;
 								throw error;
 							}
-							return `A workspace named "${name}" already exists in ${resourceGroup}: choose another name (this scenario creates a new workspace).`;
+							// Running the scenario again (after a stop, or to check it) names the workspace it made.
+							if (existing.identity.type === 'UserAssigned') return undefined;
+							return `A workspace named "${name}" already exists in ${resourceGroup} with a ${existing.identity.type} identity: choose another name (this scenario creates a workspace with user-assigned identities).`;
 						},
 					},
 					{kind: 'text', id: 'location', prompt: 'Region of the new workspace:', defaultValue: workspace.location, validate: regionProblem},

@@ -25,15 +25,19 @@ describe('Add a user-assigned identity to a workspace, keeping its system-assign
 		azure = await startEmulatedAzure();
 		const answers = {add: createNew, addName: 'id-fraud-data', irreversible: true};
 		const run = await runScenario(azure, addWorkspaceIdentityScenario, SEED.workspaces.fraudProd.id, answers);
-		expect(states(run.result)).toEqual({'create-identity-id-fraud-data': 'done', 'update-workspace-identity': 'done'});
-		expect(run.plan.steps[1]?.note).toBe('User-assigned identities before: none; after: id-fraud-data. Every kept identity is sent, or Azure removes it.');
+		expect(states(run.result)).toEqual({'create-identity-id-fraud-data': 'done', 'identity-yaml': 'done', 'update-workspace-identity': 'done'});
+		expect(run.asked).toEqual(['add', 'addName', 'irreversible']);
+		expect(readFileSync(`${run.context.outputDirectory}/workspace_identity.yml`, 'utf8')).toContain('type: system_assigned,user_assigned');
+		expect(run.plan.steps[2]?.note).toBe('User-assigned identities before: none; after: id-fraud-data. Every kept identity is sent, or Azure removes it.');
 		const identity = workspaceIdentity(SEED.workspaces.fraudProd.id);
 		expect(identity.type).toBe('SystemAssigned,UserAssigned');
 		expect(Object.keys(identity.userAssignedIdentities ?? {}).map((id) => id.split('/').pop())).toEqual(['id-fraud-data']);
 
 		const added = Object.keys(identity.userAssignedIdentities ?? {})[0]!;
-		const again = await runScenario(azure, addWorkspaceIdentityScenario, SEED.workspaces.fraudProd.id, {remove: 'none', add: 'none', irreversible: true});
-		expect(states(again.result)).toEqual({'update-workspace-identity': 'skipped'});
+		const again = await runScenario(azure, addWorkspaceIdentityScenario, SEED.workspaces.fraudProd.id, {remove: 'none', add: 'none'}, run.context.outputDirectory);
+		// Already SystemAssigned,UserAssigned: nothing irreversible is left to confirm.
+		expect(again.asked).toEqual(['remove', 'add']);
+		expect(states(again.result)).toEqual({'identity-yaml': 'skipped', 'update-workspace-identity': 'skipped'});
 		expect(again.findings[0]).toContain('user-assigned: id-fraud-data');
 		expect(added).toBeDefined();
 	});
@@ -48,7 +52,7 @@ describe('Add a user-assigned identity to a workspace, keeping its system-assign
 		const current = Object.keys(workspaceIdentity(SEED.workspaces.fraudProd.id).userAssignedIdentities ?? {});
 		const removeFirst = current.find((id) => id.toLowerCase().endsWith('/id-fraud-acr-pull'))!;
 		const third = await runScenario(azure, addWorkspaceIdentityScenario, SEED.workspaces.fraudProd.id, {remove: removeFirst, add: 'none', irreversible: true});
-		expect(states(third.result)).toEqual({'update-workspace-identity': 'done'});
+		expect(states(third.result)).toMatchObject({'update-workspace-identity': 'done'});
 		expect(Object.keys(workspaceIdentity(SEED.workspaces.fraudProd.id).userAssignedIdentities ?? {}).map((id) => id.split('/').pop())).toEqual(['id-second']);
 	});
 
