@@ -16,6 +16,7 @@ import {
 	finish,
 	grant,
 	grantsOf,
+	quit,
 	ROLE_GUIDS,
 	runPlan,
 	summarySection,
@@ -114,7 +115,7 @@ describe('Compute cluster with a managed identity that pulls from the workspace 
 			expect(sizes).toContain('✔ Name of the new cluster: train-mi');
 			expect(sizes).toMatch(/^❯ Standard_DS3_v2 {2}4 cores, 14 GB, CPU$/m); // the first size, highlighted
 			await first.waitFor('Minimum nodes (0 lets it scale to zero when idle):');
-			await answerText(first, {current: '0', text: '0', next: 'Maximum nodes:'});
+			await answerText(first, {current: '0', keep: '0', text: '', next: 'Maximum nodes:'}); // the pre-filled 0, accepted
 			await answerText(first, {current: '4', text: '2', next: 'Which kind of managed identity?'});
 			await choose(first, 'System-assigned');
 			const plan = await first.waitFor(`Plan: AcrPull on ${REGISTRY.name} for compute train-mi`);
@@ -220,8 +221,7 @@ describe('Switch a compute cluster between system- and user-assigned identity, i
 			expect(back).toContain(
 				`$ az ml compute update --name ${cluster.name} --workspace-name ${FRAUD.name} --resource-group ${FRAUD.resourceGroup} --identity-type SystemAssigned`,
 			);
-			await second.type('q');
-			expect(await second.exitCode()).toBe(0);
+			expect(await quit(second)).toBe(0);
 			await second.waitFor(/Session \S+ is saved\. Resume it with: aml-identity demo --resume/);
 			expect(computeIdentity(cluster.id)?.type).toBe('UserAssigned'); // not run
 		},

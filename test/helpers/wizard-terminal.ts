@@ -6,17 +6,21 @@
  * columns Ink wraps them mid-word, which would make the tests assert on line breaks. Every list
  * row, command and summary line fits on one line at this width.
  *
- * Keys are only sent once the frame they act on is on screen, and keys that must reach the program
- * as separate reads (Backspace, Enter after typed text) are sent one at a time, each after the
- * screen shows the effect of the previous one: Ink treats a chunk of several key bytes read at once
- * as typed text (several Backspaces in one read become DEL characters in the value).
+ * Keys are only sent once the frame they act on is on screen, one at a time, each after the screen
+ * shows the effect of the previous one: Ink treats a chunk of several key bytes read at once as
+ * typed text (several Backspaces in one read become DEL characters in the value). A key that
+ * changes nothing on screen is sent again (see sendUntil).
  */
+import {execFile} from 'node:child_process';
 import {existsSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {promisify} from 'node:util';
 import {readEmulatorState, SEED, type EmulatorState} from '../../src/emulator/index.js';
-import {keys, startTerminal, type KeyName, type Terminal} from './terminal.js';
+import {keys, startTerminal, terminalEnvironment, type KeyName, type Terminal} from './terminal.js';
+
+const execFileAsync = promisify(execFile);
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const BIN = join(ROOT, 'dist', 'bin', 'aml-identity.js');
@@ -89,6 +93,76 @@ function rowPattern(label: string, highlighted: boolean): RegExp {
 /** "3 of 11 · ↑↓ to scroll": the list has more rows than it shows. */
 const SCROLL_HINT = /\d+ of \d+ · ↑↓ to scroll/;
 
+/** Where the list pointer is: its line number and the row it points at. */
+function pointerLine(lines: readonly string[]): string {
+	const index = lines.findIndex((line) => line.startsWith('❯ '));
+	return `${index}:${lines[index] ?? ''}`;
+}
+
+type Expectation = string | RegExp | ((screen: string) => boolean);
+
+function satisfies(screen: string, expected: Expectation): boolean {
+	if (typeof expected === 'string') return screen.includes(expected);
+	if (expected instanceof RegExp) return expected.test(screen);
+	return expected(screen);
+}
+
+function describeExpectation(expected: Expectation): string {
+	return typeof expected === 'string' ? JSON.stringify(expected) : expected instanceof RegExp ? String(expected) : 'the expected screen';
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Sends a key (or, with `literal`, text) to the program straight away, without terminal.ts's wait
+ * for raw mode and pause for a new frame's listeners: only for an element that has just read a key
+ * (the next Backspace in a field, the next arrow in a list), which is listening. The terminal's
+ * private tmux server has one pane, so no target is needed. Saves a quarter of a second a key.
+ */
+async function sendToListening(term: Terminal, key: string, {literal = false} = {}): Promise<void> {
+	await execFileAsync('tmux', ['-L', term.socket, 'send-keys', ...(literal ? ['-l'] : []), key], {env: terminalEnvironment({})});
+}
+
+/** How long the screen may show no sign of a key before the key counts as dropped. */
+const RESEND_AFTER_MS = 1_500;
+
+/**
+ * Sends a key (or text) and waits for the screen to show `expected`. Ink attaches the key listener
+ * of a list or field that has just appeared in an effect that runs after its frame is drawn, so a
+ * key sent as soon as the frame is on screen can arrive before anything listens and be dropped (seen
+ * on 2 busy cores; terminal.ts now pauses briefly before each key, this is the safety net). A key the
+ * program reads changes the screen: if RESEND_AFTER_MS after sending the screen still shows no sign
+ * of it (`progressed`, by default: any change from `before`, the screen the key acts on), the key was
+ * dropped and is sent again. Once the screen has moved, the key is never sent again.
+ */
+export async function sendUntil(
+	term: Terminal,
+	send: () => Promise<void>,
+	expected: Expectation,
+	{timeoutMs = 10_000, before, progressed}: {timeoutMs?: number; before?: string; progressed?: (screen: string) => boolean} = {},
+): Promise<string> {
+	const deadline = Date.now() + timeoutMs;
+	const start = before ?? (await term.screen());
+	const hasProgressed = progressed ?? ((screen: string) => screen !== start);
+	let moved = false;
+	let sentAt = Date.now();
+	await send();
+	for (;;) {
+		const screen = await term.screen();
+		if (satisfies(screen, expected)) return screen;
+		const now = Date.now();
+		if (now >= deadline) {
+			throw new Error(`Timed out after ${timeoutMs} ms waiting for ${describeExpectation(expected)}. Last screen:\n${'-'.repeat(40)}\n${screen}\n${'-'.repeat(40)}`);
+		}
+		moved ||= hasProgressed(screen);
+		if (!moved && now - sentAt >= RESEND_AFTER_MS) {
+			await send();
+			sentAt = Date.now();
+		}
+		await sleep(50);
+	}
+}
+
 /**
  * Highlights the row labelled `label` in the list on screen (arrows from the highlighted row,
  * scrolling down if the list shows only part of its rows) and selects it with Enter. Returns the
@@ -99,47 +173,49 @@ export async function choose(term: Terminal, label: string, {shows, timeoutMs = 
 	const row = rowPattern(label, false);
 	const highlightedRow = rowPattern(label, true);
 	const deadline = Date.now() + timeoutMs;
+	const remaining = () => Math.max(1, deadline - Date.now());
 	let screen = await term.screen();
+	let listening = false; // once an arrow has moved the pointer, the list is known to read keys
+	// One arrow at a time, each once the previous one has moved the pointer, each time from what the
+	// screen shows: a dropped arrow is sent again, and an arrow too many is taken back.
 	while (!highlightedRow.test(screen)) {
 		if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms choosing "${label}". Last screen:\n${screen}`);
 		const lines = screen.split('\n');
 		const target = lines.findIndex((line) => row.test(line));
 		const current = lines.findIndex((line) => line.startsWith('❯ '));
-		if (current !== -1 && target !== -1) {
-			const moves = target - current;
-			for (let step = 0; step < Math.abs(moves); step++) await term.press(moves > 0 ? keys.down : keys.up);
-			screen = await term.waitFor(highlightedRow, {timeoutMs: Math.max(1, deadline - Date.now())});
-		} else if (current !== -1 && SCROLL_HINT.test(screen)) {
-			// Not in the visible window: one row down, and look again once the list has moved.
-			const before = screen;
-			await term.press(keys.down);
-			while (screen === before && Date.now() <= deadline) {
-				await new Promise((resolve) => setTimeout(resolve, 50));
-				screen = await term.screen();
-			}
+		if (current !== -1 && (target !== -1 || SCROLL_HINT.test(screen))) {
+			// Below the visible window when not on screen: the list scrolls as the pointer moves down.
+			// Waits for the pointer itself to move: a screen may draw other frames in between (the
+			// scenario list describes the highlighted row a frame later).
+			const pointer = pointerLine(lines);
+			const key = target === -1 || target > current ? keys.down : keys.up;
+			const moved = (now: string) => pointerLine(now.split('\n')) !== pointer;
+			const send = listening ? () => sendToListening(term, key) : () => term.press(key);
+			screen = await sendUntil(term, send, moved, {timeoutMs: remaining(), before: screen, progressed: moved});
+			listening = true;
 		} else {
 			// The list is not on screen yet.
-			await new Promise((resolve) => setTimeout(resolve, 50));
+			await sleep(50);
 			screen = await term.screen();
 		}
 	}
-	if (shows !== undefined) screen = await term.waitFor(shows);
-	await term.press(keys.enter);
+	if (shows !== undefined) screen = await term.waitFor(shows, {timeoutMs: remaining()});
+	const selected = (now: string) => !highlightedRow.test(now);
+	const enter = listening ? () => sendToListening(term, keys.enter) : () => term.press(keys.enter);
+	await sendUntil(term, enter, selected, {timeoutMs: remaining(), before: screen, progressed: selected});
 	return screen;
 }
 
 /**
- * Narrows a filterable list with "/" + text, accepts the filter with Enter and returns once the
- * list has the keyboard again ("Filter: prod␣" while typing, "Filter: prod  1 of 3" once accepted).
- * "/" goes alone: typed together with the text, the list would ignore it all.
+ * Narrows a filterable list with "/" + text and accepts the filter with Enter ("Filter: prod␣" while
+ * typing, "Filter: prod  1 of 3" once accepted). "/" goes alone: typed together with the text, the
+ * list would ignore it all.
  */
 export async function filterList(term: Terminal, text: string, shown: number, total: number): Promise<string> {
-	await term.type('/');
-	await term.waitFor('Filter:');
-	await term.type(text);
-	await term.waitFor(new RegExp(`Filter: ${escapeRegExp(text)}\\s+${shown} of ${total}`));
-	await term.press(keys.enter);
-	return term.waitFor(new RegExp(`Filter: ${escapeRegExp(text)} {2}${shown} of ${total}`));
+	let screen = await sendUntil(term, () => term.type('/'), 'Filter:');
+	// The list has read "/": it is listening.
+	screen = await sendUntil(term, () => sendToListening(term, text, {literal: true}), new RegExp(`Filter: ${escapeRegExp(text)}\\s+${shown} of ${total}`), {before: screen});
+	return sendUntil(term, () => sendToListening(term, keys.enter), new RegExp(`Filter: ${escapeRegExp(text)} {2}${shown} of ${total}`), {before: screen});
 }
 
 /** The text field's line: "› value", then the cursor (an inverse space, blank in a capture). */
@@ -157,17 +233,19 @@ export async function answerText(
 	{current, keep = '', text, next}: {current: string; keep?: string; text: string; next: string | RegExp},
 ): Promise<string> {
 	if (!current.startsWith(keep)) throw new Error(`answerText: "${keep}" does not start "${current}"`);
-	await term.waitFor(fieldPattern(current));
+	let screen = await term.waitFor(fieldPattern(current));
+	let listening = false; // once the field has taken a key, it is known to read keys
+	const press = (key: KeyName) => (listening ? sendToListening(term, key) : term.press(key));
 	for (let length = current.length; length > keep.length; length--) {
-		await term.press(BACKSPACE);
-		await term.waitFor(fieldPattern(current.slice(0, length - 1)));
+		screen = await sendUntil(term, () => press(BACKSPACE), fieldPattern(current.slice(0, length - 1)), {before: screen});
+		listening = true;
 	}
 	if (text) {
-		await term.type(text);
-		await term.waitFor(fieldPattern(keep + text));
+		const type = listening ? () => sendToListening(term, text, {literal: true}) : () => term.type(text);
+		screen = await sendUntil(term, type, fieldPattern(keep + text), {before: screen});
+		listening = true;
 	}
-	await term.press(keys.enter);
-	return term.waitFor(next);
+	return sendUntil(term, () => press(keys.enter), next, {before: screen});
 }
 
 /** Welcome → "Start a new setup" → the subscription (filtered) → the workspace (filtered) → the scenario list. */
@@ -177,31 +255,50 @@ export async function walkToScenarioList(term: Terminal, workspace: {name: strin
 	await choose(term, 'Start a new setup');
 
 	await term.waitFor('Choose a subscription');
-	await term.waitFor(production.displayName); // the list has loaded (and listens for keys)
+	await term.waitFor(production.displayName); // the list has loaded
 	const subscriptions = await filterList(term, 'prod', 1, 3);
 	if (!rowPattern(production.displayName, true).test(subscriptions)) throw new Error(`the filter did not keep ${production.displayName}:\n${subscriptions}`);
-	await term.press(keys.enter);
+	// The same list, just given the keyboard back by its filter.
+	await sendUntil(term, () => sendToListening(term, keys.enter), `Choose a workspace in ${production.displayName}`, {before: subscriptions});
 
-	await term.waitFor(`Choose a workspace in ${production.displayName}`);
 	await term.waitFor(workspace.name);
 	const workspaces = await filterList(term, workspace.filter, 1, 2);
 	if (!rowPattern(workspace.name, true).test(workspaces)) throw new Error(`the filter did not keep ${workspace.name}:\n${workspaces}`);
-	await term.press(keys.enter);
-	await term.waitFor(`What do you want to set up on ${workspace.name}?`);
+	await sendUntil(term, () => sendToListening(term, keys.enter), `What do you want to set up on ${workspace.name}?`, {before: workspaces});
 }
 
 /** From the plan: Enter, then the summary once the run has finished (the wizard is still open). */
 export async function runPlan(term: Terminal): Promise<string> {
-	await term.press(keys.enter);
+	// Resent only while the plan is still on screen: once the run starts, Enter would finish the summary.
+	const started = (screen: string) => !screen.includes('Enter run the plan');
+	await sendUntil(term, () => term.press(keys.enter), started, {progressed: started});
 	const summary = await term.waitFor(/: complete and verified|: stopped at a failed step/, {timeoutMs: RUN_TIMEOUT_MS});
 	if (!summary.includes(': complete and verified')) throw new Error(`the run stopped at a failed step:\n${summary}`);
 	return summary;
 }
 
+/** Sends a key until the program exits (a key to a program that has exited is harmless); returns the exit status. */
+async function sendUntilExit(term: Terminal, send: () => Promise<void>, {timeoutMs = 10_000} = {}): Promise<number> {
+	const deadline = Date.now() + timeoutMs;
+	await send();
+	for (;;) {
+		try {
+			return await term.exitCode({timeoutMs: Math.min(RESEND_AFTER_MS, Math.max(1, deadline - Date.now()))});
+		} catch (error) {
+			if (Date.now() >= deadline) throw error;
+			await send();
+		}
+	}
+}
+
 /** From the summary: Enter finishes; returns the exit status. */
 export async function finish(term: Terminal): Promise<number> {
-	await term.press(keys.enter);
-	return term.exitCode();
+	return sendUntilExit(term, () => term.press(keys.enter));
+}
+
+/** q (on a screen where it quits, not in a text field); returns the exit status. */
+export async function quit(term: Terminal): Promise<number> {
+	return sendUntilExit(term, () => term.type('q'));
 }
 
 /**
