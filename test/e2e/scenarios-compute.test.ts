@@ -44,8 +44,15 @@ afterEach(async () => {
 	await world.dispose();
 });
 
-function computeIdentity(computeId: string): {type: string; principalId?: string; userAssignedIdentities?: Record<string, {principalId?: string}>} | undefined {
-	return world.state().computes[computeId.toLowerCase()]?.['identity'] as never;
+interface ComputeIdentity {
+	readonly type: string;
+	readonly principalId?: string;
+	readonly userAssignedIdentities?: Readonly<Record<string, {principalId?: string}>>;
+}
+
+/** A compute's identity as the emulator persisted it. */
+function computeIdentity(computeId: string): ComputeIdentity | undefined {
+	return world.state().computes[computeId.toLowerCase()]?.['identity'] as ComputeIdentity | undefined;
 }
 
 describe('Compute cluster with a managed identity that pulls from the workspace ACR, in a real terminal', () => {
