@@ -1,6 +1,6 @@
 import {useEffect, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
-import {TextInput} from '@inkjs/ui';
+import {TextField} from './components/TextField.js';
 import type {WorkspaceSummary} from '../src/azure/gateway.js';
 import type {AzureFailure} from '../src/azure/errors.js';
 import {nextQuestion, type Answers, type Preparation, type Question, type Scenario, type TextQuestion} from '../src/scenarios/scenario.js';
@@ -27,7 +27,9 @@ export interface OptionsProps {
 function Warning({text}: {readonly text: string}) {
 	return (
 		<Box>
-			<Text color="yellow">⚠ </Text>
+			<Box marginRight={1} flexShrink={0}>
+				<Text color="yellow">⚠</Text>
+			</Box>
 			<Text color="yellow">{text}</Text>
 		</Box>
 	);
@@ -48,8 +50,7 @@ function TextAnswer({
 	const [problem, setProblem] = useState<string | undefined>();
 	const [isChecking, setChecking] = useState(false);
 
-	// The text field (ink-ui's, whose edits go through a reducer, so fast typing and held keys
-	// are not lost) owns letters: q is a letter here. Esc and Ctrl+C still navigate.
+	// The text field owns letters: q is a letter here. Esc and Ctrl+C still navigate.
 	useInput((input, key) => {
 		if (isCtrlC(input, key)) onQuit('interrupt');
 		else if (key.escape) onBack();
@@ -85,7 +86,7 @@ function TextAnswer({
 		<Box flexDirection="column">
 			<Box>
 				<Text color="cyan">› </Text>
-				<TextInput
+				<TextField
 					defaultValue={question.defaultValue ?? ''}
 					onChange={setValue}
 					onSubmit={(submitted) => void submit(submitted)}
@@ -168,7 +169,9 @@ export function Options({workspace, scenario, preparation, preparationFailure, a
 					<Warning text={preparation.reason} />
 					{preparation.nextSteps.map((step) => (
 						<Box key={step}>
-							<Text>→ </Text>
+							<Box marginRight={1} flexShrink={0}>
+								<Text>→</Text>
+							</Box>
 							<Text>{step}</Text>
 						</Box>
 					))}
@@ -178,7 +181,9 @@ export function Options({workspace, scenario, preparation, preparationFailure, a
 				<Box flexDirection="column">
 					{preparation.findings.map((finding) => (
 						<Box key={finding}>
-							<Text>• </Text>
+							<Box marginRight={1} flexShrink={0}>
+								<Text>•</Text>
+							</Box>
 							<Text>{finding}</Text>
 						</Box>
 					))}

@@ -27,7 +27,9 @@ function PreflightLine({result}: {readonly result?: StepPreflight}) {
 		<Box flexDirection="column">
 			{result.missing.map((missing) => (
 				<Box key={`${missing.scope}|${missing.action}`}>
-					<Text color="red">✖ </Text>
+					<Box marginRight={1} flexShrink={0}>
+						<Text color="red">✖</Text>
+					</Box>
 					<Text color="red">
 						you lack {missing.action} on {lastSegments(missing.scope)}; granted by {missing.grantedBy.join(', ')}
 					</Text>
@@ -48,7 +50,9 @@ export function PlanReview({plan, gateway, onConfirm, onBack, onQuit}: PlanRevie
 			<Text dimColor>Each step checks first and writes only what is missing, then verifies.</Text>
 			{(plan.caveats ?? []).map((caveat) => (
 				<Box key={caveat} marginTop={1}>
-					<Text color="yellow">⚠ </Text>
+					<Box marginRight={1} flexShrink={0}>
+				<Text color="yellow">⚠</Text>
+			</Box>
 					<Text color="yellow">{caveat}</Text>
 				</Box>
 			))}

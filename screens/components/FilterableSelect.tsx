@@ -22,9 +22,11 @@ export function FilterableSelect({items, onSelect, onHighlight, onFilteringChang
 	useInput((input, key) => {
 		if (isCtrlC(input, key)) return;
 		if (!state.isFiltering) {
-			if (input === '/') {
+			// "/" starts the filter; anything typed with it in the same read is the filter's start.
+			if (input.startsWith('/') && !key.ctrl && !key.meta) {
 				dispatch({type: 'start-filter'});
 				onFilteringChange?.(true);
+				for (const character of input.slice(1)) dispatch(character === '\u007F' || character === '\b' ? {type: 'erase'} : {type: 'type', text: character});
 			}
 			return;
 		}
@@ -37,7 +39,10 @@ export function FilterableSelect({items, onSelect, onHighlight, onFilteringChang
 		} else if (key.backspace || key.delete) {
 			dispatch({type: 'erase'});
 		} else if (input && !key.ctrl && !key.meta) {
-			dispatch({type: 'type', text: input});
+			for (const character of input) {
+				if (character === '\u007F' || character === '\b') dispatch({type: 'erase'});
+				else if (character >= ' ') dispatch({type: 'type', text: character});
+			}
 		}
 	});
 

@@ -217,12 +217,11 @@ export const computeAcrPullScenario: Scenario<ComputeAcrPullFacts> = {
 		const acrPull = result.steps.find((step) => step.stepId === 'acr-pull');
 		const computeName = chosenCompute(facts, answers)?.name ?? String(answers['computeName']);
 		const isNew = answers['compute'] === createNew;
-		const userAssigned = chosenCompute(facts, answers)?.identity.type === 'UserAssigned';
 		const explanation =
-			acrPull?.state === 'skipped' && userAssigned
-				? `${computeName}'s user-assigned identity already holds AcrPull on ${facts.registry.name}.`
-				: acrPull?.state === 'skipped'
-				? `Azure had already granted ${computeName}'s identity AcrPull on ${facts.registry.name}${isNew ? ' when the cluster was created' : ''}: it does so for computes created after the workspace registry exists.`
+			acrPull?.state === 'skipped'
+				? isNew
+					? `Azure granted ${computeName}'s identity AcrPull on ${facts.registry.name} when the cluster was created, as it does for computes created after the workspace registry exists.`
+					: `${computeName}'s identity already holds AcrPull on ${facts.registry.name}: Azure grants it to computes created after the workspace registry exists, and an earlier run or an administrator may have assigned it.`
 				: acrPull?.state === 'done'
 					? `${computeName}'s identity did not hold AcrPull on ${facts.registry.name}, as happens when a compute was created before the workspace had a registry (or got its identity later): the wizard assigned it.`
 					: undefined;

@@ -187,7 +187,7 @@ export const managedEnvironmentScenario: Scenario<ManagedEnvironmentFacts> = {
 			changed,
 			alreadyInPlace,
 			nextSteps: [
-				`Environments built in this workspace can now start FROM images in ${registry?.name ?? 'the private registry'}: use the snippet written below.`,
+				`Environments built in this workspace can now start FROM images in ${registry?.name ?? 'the private registry'}: use the snippet listed under Files written.`,
 				unsupportedCaveat,
 			],
 		};

@@ -435,7 +435,18 @@ export const workspaceWithUserAssignedIdentityScenario: Scenario<WorkspaceWithUa
 				id: 'workspace-yaml',
 				title: `Write ${workspaceName}/${workspaceYamlFileName}`,
 				path: yamlPath,
-				content: workspaceYaml(choice),
+				// Identity IDs as Azure spells them, read when the step runs (new ones exist only then),
+				// so a second run finds the same file.
+				content: async () => {
+					const spelled = async (id: string) => (await gateway.findIdentity(id))?.id ?? id;
+					const identities = await Promise.all(choice.identities.map(async (identity) => ({...identity, id: await spelled(identity.id)})));
+					return workspaceYaml({
+						...choice,
+						identities,
+						primary: {...choice.primary, id: await spelled(choice.primary.id)},
+						...(choice.cmk ? {cmk: {...choice.cmk, identityId: await spelled(choice.cmk.identityId)}} : {}),
+					});
+				},
 				note: 'The az ml workspace create file of document 004, for repeating the creation by hand.',
 			}),
 			createWorkspaceStep(gateway, choice, yamlPath),

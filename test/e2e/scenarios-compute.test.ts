@@ -100,7 +100,7 @@ describe('Compute cluster with a managed identity that pulls from the workspace 
 	);
 
 	it(
-		'refuses the cluster name "1-bad" with the rule, then creates train-mi with a system-assigned identity that Azure already granted AcrPull; again: already in place',
+		'refuses the cluster name "1-bad" with the rule, then creates train-mi with a system-assigned identity that Azure granted AcrPull; again: already in place',
 		async () => {
 			const computeId = `${FRAUD.id}/computes/train-mi`;
 			const first = await world.start();
@@ -138,7 +138,7 @@ describe('Compute cluster with a managed identity that pulls from the workspace 
 				`Grant AcrPull to train-mi's identity on registry ${REGISTRY.name}: train-mi's identity already holds AcrPull on registry ${REGISTRY.name}.`,
 			]);
 			expect(summarySection(summary, 'Next steps')?.[0]).toBe(
-				`Azure had already granted train-mi's identity AcrPull on ${REGISTRY.name} when the cluster was created: it does so for computes created after the workspace registry exists.`,
+				`Azure granted train-mi's identity AcrPull on ${REGISTRY.name} when the cluster was created, as it does for computes created after the workspace registry exists.`,
 			);
 			expect(await finish(first)).toBe(0);
 

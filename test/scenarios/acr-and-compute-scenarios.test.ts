@@ -100,7 +100,7 @@ describe('Compute cluster with a managed identity that pulls from the workspace 
 		const run = await runScenario(azure, computeAcrPullScenario, SEED.workspaces.fraudProd.id, {compute: SEED.computes.cpuCluster.id});
 		expect(states(run.result)).toEqual({'acr-pull': 'skipped'});
 		expect(azure.writes()).toEqual([]);
-		expect(run.summary.nextSteps[0]).toContain('Azure had already granted');
+		expect(run.summary.nextSteps[0]).toContain("cpu-cluster's identity already holds AcrPull");
 	});
 
 	it('creates a cluster with a user-assigned identity made on the way, and AcrPull follows', async () => {

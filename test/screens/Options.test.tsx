@@ -89,4 +89,16 @@ describe('Options', () => {
 		options.stdin.write(keys.escape);
 		await waitForFrame(() => JSON.stringify(options.answered), 'back');
 	});
+
+	it('keeps up with keys that arrive in one read: held Backspace, a paste ending in Enter', async () => {
+		const options = renderOptions(nameQuestion);
+		await waitForFrame(options.lastFrame, 'Name of the new registry:');
+		await settle();
+		options.stdin.write('crwrong99\u007F\u007F\u007F\u007F\u007F\u007F\u007Fright01');
+		await waitForFrame(options.lastFrame, 'crright01');
+		await settle();
+		options.stdin.write('\u007F2\r');
+		await waitForFrame(() => JSON.stringify(options.answered), 'crright02');
+		expect(options.answered).toEqual([['registryName', 'crright02']]);
+	});
 });
