@@ -42,6 +42,13 @@ import type {
 import {parseResourceId} from './resource-id.js';
 import {isNotFound, toAzureFailure} from './errors.js';
 
+/** What every ARM client here is given: where Resource Manager is, its token scope, our policies. */
+interface ClientOptions {
+	readonly endpoint: string;
+	readonly credentialScopes: string[];
+	readonly additionalPolicies: ReturnType<typeof clientPolicies>;
+}
+
 export interface AzureConnection {
 	/** Resource Manager endpoint: https://management.azure.com, or the emulator's URL. */
 	readonly endpoint: string;
@@ -56,13 +63,15 @@ export interface AzureConnection {
 /** Creates each SDK client once per subscription, the first time it is needed. */
 export class SdkGateway implements AzureGateway {
 	readonly #connection: AzureConnection;
-	readonly #clients = new Map<string, unknown>();
+	/** Clients by kind (their constructor), then by subscription. */
+	readonly #clients = new Map<unknown, Map<string, unknown>>();
+	#subscriptionClient: SubscriptionClient | undefined;
 
 	constructor(connection: AzureConnection) {
 		this.#connection = connection;
 	}
 
-	get #options() {
+	get #options(): ClientOptions {
 		const {endpoint, caCertPem} = this.#connection;
 		const credentialScopes = [`${new URL(endpoint).origin}/.default`];
 		return {
@@ -72,62 +81,41 @@ export class SdkGateway implements AzureGateway {
 		};
 	}
 
-	#client<T extends {pipeline: Pipeline}>(key: string, create: () => T): T {
-		let client = this.#clients.get(key) as T | undefined;
-		if (!client) {
-			client = create();
-			if (this.#connection.trace) attachTrace(client.pipeline, this.#connection.trace);
-			this.#clients.set(key, client);
-		}
+	#traced<T extends {pipeline: Pipeline}>(client: T): T {
+		if (this.#connection.trace) attachTrace(client.pipeline, this.#connection.trace);
 		return client;
 	}
 
 	#subscriptions(): SubscriptionClient {
-		return this.#client('subscriptions', () => new SubscriptionClient(this.#connection.credential, this.#options));
+		this.#subscriptionClient ??= this.#traced(new SubscriptionClient(this.#connection.credential, this.#options));
+		return this.#subscriptionClient;
 	}
 
-	#machineLearning(subscriptionId: string): AzureMachineLearningWorkspaces {
-		return this.#client(
-			`ml:${subscriptionId}`,
-			() => new AzureMachineLearningWorkspaces(this.#connection.credential, subscriptionId, this.#options),
-		);
+	/** One client of a kind per subscription, created the first time it is needed. */
+	#perSubscription<T extends {pipeline: Pipeline}>(
+		Client: new (credential: TokenCredential, subscriptionId: string, options: ClientOptions) => T,
+		subscriptionId: string,
+	): T {
+		let bySubscription = this.#clients.get(Client) as Map<string, T> | undefined;
+		if (!bySubscription) {
+			bySubscription = new Map();
+			this.#clients.set(Client, bySubscription);
+		}
+		let client = bySubscription.get(subscriptionId);
+		if (!client) {
+			client = this.#traced(new Client(this.#connection.credential, subscriptionId, this.#options));
+			bySubscription.set(subscriptionId, client);
+		}
+		return client;
 	}
 
-	#containerRegistry(subscriptionId: string): ContainerRegistryManagementClient {
-		return this.#client(
-			`acr:${subscriptionId}`,
-			() => new ContainerRegistryManagementClient(this.#connection.credential, subscriptionId, this.#options),
-		);
-	}
-
-	#authorization(subscriptionId: string): AuthorizationManagementClient {
-		return this.#client(
-			`authz:${subscriptionId}`,
-			() => new AuthorizationManagementClient(this.#connection.credential, subscriptionId, this.#options),
-		);
-	}
-
-	#managedIdentity(subscriptionId: string): ManagedServiceIdentityClient {
-		return this.#client(
-			`msi:${subscriptionId}`,
-			() => new ManagedServiceIdentityClient(this.#connection.credential, subscriptionId, this.#options),
-		);
-	}
-
-	#resources(subscriptionId: string): ResourceManagementClient {
-		return this.#client(
-			`resources:${subscriptionId}`,
-			() => new ResourceManagementClient(this.#connection.credential, subscriptionId, this.#options),
-		);
-	}
-
-	#storage(subscriptionId: string): StorageManagementClient {
-		return this.#client(`storage:${subscriptionId}`, () => new StorageManagementClient(this.#connection.credential, subscriptionId, this.#options));
-	}
-
-	#keyVault(subscriptionId: string): KeyVaultManagementClient {
-		return this.#client(`keyvault:${subscriptionId}`, () => new KeyVaultManagementClient(this.#connection.credential, subscriptionId, this.#options));
-	}
+	#machineLearning = (subscriptionId: string) => this.#perSubscription(AzureMachineLearningWorkspaces, subscriptionId);
+	#containerRegistry = (subscriptionId: string) => this.#perSubscription(ContainerRegistryManagementClient, subscriptionId);
+	#authorization = (subscriptionId: string) => this.#perSubscription(AuthorizationManagementClient, subscriptionId);
+	#managedIdentity = (subscriptionId: string) => this.#perSubscription(ManagedServiceIdentityClient, subscriptionId);
+	#resources = (subscriptionId: string) => this.#perSubscription(ResourceManagementClient, subscriptionId);
+	#storage = (subscriptionId: string) => this.#perSubscription(StorageManagementClient, subscriptionId);
+	#keyVault = (subscriptionId: string) => this.#perSubscription(KeyVaultManagementClient, subscriptionId);
 
 	get #lroOptions() {
 		return this.#connection.pollIntervalMs ? {updateIntervalInMs: this.#connection.pollIntervalMs} : {};
