@@ -11,6 +11,10 @@ const cli = meow(
     $ aml-identity demo            the same wizard against a built-in demo tenant (no Azure account)
     $ aml-identity demo --reset    restore the demo tenant to its starting state
     $ aml-identity emulator        run the demo tenant's Azure emulator alone, for other clients
+    $ aml-identity run --scenario ID --subscription S --workspace W --answers FILE [--yes] [--json] [--demo]
+                                   the same setup without a screen (without --yes: the plan and
+                                   the preflight only, nothing written)
+    $ aml-identity plan …          the same as run without --yes
 
   Options
     --resume [ID]    resume a saved session (the latest unfinished one without an ID)
@@ -19,6 +23,17 @@ const cli = meow(
     --port N         port for 'aml-identity emulator' (default: any free port)
     --version        print the version
     --help           print this help
+
+  Run without a screen
+    --scenario ID      the scenario (aml-identity run --scenario x lists them)
+    --subscription S   subscription ID or name
+    --workspace W      workspace name or resource ID
+    --answers FILE     YAML or JSON: one key per question, e.g. registry: /subscriptions/…
+    --yes              carry out the plan
+    --json             one JSON event per line on stdout; human progress on stderr
+    --demo             against the built-in demo tenant
+    Exit codes: 0 done, 1 a step failed, 2 bad usage or input, 3 stopped resumably
+    (e.g. waiting on identity replication), 130 interrupted.
 
   Environment
     AML_IDENTITY_HOME    where sessions and the demo tenant are kept
@@ -34,6 +49,13 @@ const cli = meow(
 			output: {type: 'string'},
 			port: {type: 'string'},
 			reset: {type: 'boolean', default: false},
+			scenario: {type: 'string'},
+			subscription: {type: 'string'},
+			workspace: {type: 'string'},
+			answers: {type: 'string'},
+			yes: {type: 'boolean', default: false},
+			json: {type: 'boolean', default: false},
+			demo: {type: 'boolean', default: false},
 		},
 	},
 );
@@ -44,7 +66,7 @@ function fail(message: string, code = 2): never {
 }
 
 const [command = 'wizard', ...extra] = cli.input;
-if (!['wizard', 'demo', 'emulator'].includes(command) || extra.length > 0) {
+if (!['wizard', 'demo', 'emulator', 'run', 'plan'].includes(command) || extra.length > 0) {
 	fail(`unknown command "${cli.input.join(' ')}". Run aml-identity --help to see the commands.`);
 }
 
@@ -177,8 +199,61 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 	process.exit();
 }
 
+async function runWithoutScreen(confirmed: boolean): Promise<void> {
+	const {readFileSync} = await import('node:fs');
+	const YAML = (await import('yaml')).default;
+	let answers: Record<string, unknown> = {};
+	if (cli.flags.answers) {
+		let parsed: unknown;
+		try {
+			parsed = YAML.parse(readFileSync(cli.flags.answers, 'utf8'));
+		} catch (error) {
+			fail(`cannot read the answers file "${cli.flags.answers}": ${(error as Error).message}. Give a YAML or JSON file with one key per question.`);
+		}
+		if (parsed !== null && parsed !== undefined && (typeof parsed !== 'object' || Array.isArray(parsed))) {
+			fail(`the answers file "${cli.flags.answers}" must hold keys and values (a YAML mapping or JSON object), not ${Array.isArray(parsed) ? 'a list' : typeof parsed}.`);
+		}
+		answers = (parsed ?? {}) as Record<string, unknown>;
+	}
+	const {connectToAzure, connectToDemoTenant} = await import('../src/azure/connect.js');
+	const {SessionStore} = await import('../src/session/session-store.js');
+	const {runHeadless, exitCodes} = await import('../src/headless/run.js');
+	const demo = cli.flags.demo;
+	const connection = demo
+		? await connectToDemoTenant({
+				stateDir: emulatorDirectory(home),
+				...(process.env['AML_IDENTITY_DEMO_LRO_MS'] ? {lroDurationMs: Number(process.env['AML_IDENTITY_DEMO_LRO_MS'])} : {}),
+			})
+		: await connectToAzure({});
+	process.on('SIGINT', () => {
+		// Every step's state is already journaled: a new run (or the wizard's resume) carries on.
+		process.stderr.write('Interrupted: the session is saved; resume it with --resume.\n');
+		process.exit(exitCodes.interrupted);
+	});
+	const json = cli.flags.json;
+	const code = await runHeadless(
+		{
+			...(cli.flags.scenario ? {scenarioId: cli.flags.scenario} : {}),
+			...(cli.flags.subscription ? {subscription: cli.flags.subscription} : {}),
+			...(cli.flags.workspace ? {workspace: cli.flags.workspace} : {}),
+			answers,
+			confirmed,
+			outputDirectory: resolve(cli.flags.output ?? 'aml-identity-output'),
+		},
+		{gateway: connection.gateway, store: new SessionStore(sessionsDirectory(home)), mode: connection.mode, signedInUser: connection.user},
+		{
+			log: (line) => (json ? process.stderr : process.stdout).write(`${line}\n`),
+			...(json ? {event: (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`)} : {}),
+		},
+	);
+	await connection.close();
+	process.exit(code);
+}
+
 try {
 	if (command === 'emulator') await runEmulator();
+	else if (command === 'run') await runWithoutScreen(cli.flags.yes);
+	else if (command === 'plan') await runWithoutScreen(false);
 	else if (command === 'demo' && cli.flags.reset) await resetDemo();
 	else await runWizard(command === 'demo' ? 'demo' : 'azure');
 } catch (error) {

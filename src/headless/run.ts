@@ -1,0 +1,217 @@
+import type {AzureGateway, WorkspaceSummary} from '../azure/gateway.js';
+import {toAzureFailure} from '../azure/errors.js';
+import {nextStepFor} from '../azure/next-steps.js';
+import type {Plan, StepEvent} from '../plan/plan.js';
+import {preflight} from '../plan/preflight.js';
+import {runPlan, type RunResult} from '../plan/runner.js';
+import {findScenario, scenarios} from '../scenarios/index.js';
+import {filesOf, nextQuestion, type Answers, type Question, type ScenarioContext} from '../scenarios/scenario.js';
+import type {SessionStore} from '../session/session-store.js';
+
+/** Exit codes of a run without a screen (documented in --help). */
+export const exitCodes = {done: 0, stepFailed: 1, badInput: 2, stoppedResumably: 3, interrupted: 130} as const;
+
+export interface HeadlessRequest {
+	readonly scenarioId?: string;
+	/** Subscription ID or display name. */
+	readonly subscription?: string;
+	/** Workspace name or resource ID. */
+	readonly workspace?: string;
+	readonly answers: Readonly<Record<string, unknown>>;
+	/** Run the plan; without it the plan and the preflight are printed and nothing is written. */
+	readonly confirmed: boolean;
+	readonly outputDirectory: string;
+}
+
+export interface HeadlessIo {
+	/** Human progress and messages. */
+	readonly log: (line: string) => void;
+	/** Machine-readable events (--json), one object per call. */
+	readonly event?: (event: Record<string, unknown>) => void;
+}
+
+export interface HeadlessContext {
+	readonly gateway: AzureGateway;
+	readonly store: SessionStore;
+	readonly mode: 'demo' | 'azure';
+	readonly signedInUser?: ScenarioContext['signedInUser'];
+	readonly replicationTiming?: ScenarioContext['replicationTiming'];
+}
+
+class InputProblem extends Error {}
+
+const resumableCodes = new Set(['PrincipalNotFound']);
+
+/**
+ * A select answer may name the choice by value (a resource ID), by its label (a name), or "new"
+ * for the create-a-new-one choice: the value the scenario expects, or undefined.
+ */
+export function choiceValue(question: Extract<Question, {kind: 'select'}>, given: unknown): string | undefined {
+	if (typeof given !== 'string') return undefined;
+	const wanted = given.trim().toLowerCase();
+	const byValue = question.choices.find((choice) => choice.value.toLowerCase() === wanted);
+	if (byValue) return byValue.value;
+	if (wanted === 'new') return question.choices.find((choice) => choice.value === '__new__')?.value;
+	const byLabel = question.choices.filter((choice) => choice.label.toLowerCase() === wanted);
+	return byLabel.length === 1 ? byLabel[0]!.value : undefined;
+}
+
+/** Checks one answer from the file against the question it answers; a message naming the fix when wrong. */
+async function answerProblem(question: Question, value: unknown): Promise<string | undefined> {
+	const key = `"${question.id}"`;
+	switch (question.kind) {
+		case 'confirm':
+			if (typeof value !== 'boolean') return `${key} must be true or false (${question.prompt}).`;
+			if (question.requiredYes && value !== true) return `${key} must be true to go on: ${question.warning ?? question.prompt}`;
+			return undefined;
+		case 'select':
+			if (choiceValue(question, value) === undefined) {
+				const offered = question.choices.map((choice) => (choice.value === '__new__' ? `new (${choice.label})` : choice.label)).join('; ');
+				return `${key} is ${JSON.stringify(value)}, which is not offered. ${question.prompt} Choose one of: ${offered}.`;
+			}
+			return undefined;
+		case 'text': {
+			if (typeof value !== 'string' && typeof value !== 'number') return `${key} must be a string (${question.prompt}).`;
+			const text = String(value).trim();
+			return question.validate?.(text) ?? (await question.check?.(text));
+		}
+	}
+}
+
+function describePlan(plan: Plan, log: HeadlessIo['log']): void {
+	log(`Plan: ${plan.title}`);
+	for (const caveat of plan.caveats ?? []) log(`  ⚠ ${caveat}`);
+	plan.steps.forEach((step, index) => {
+		log(`  ${index + 1}. ${step.title}`);
+		if (step.azCommand) log(`     $ ${step.azCommand}`);
+	});
+}
+
+/**
+ * The wizard without a screen: the same scenario, questions, plan, runner and session journal as the
+ * screens, with answers from a file. Every missing or wrong answer is reported before anything is
+ * written. Returns the exit code.
+ */
+export async function runHeadless(request: HeadlessRequest, context: HeadlessContext, io: HeadlessIo): Promise<number> {
+	const {gateway} = context;
+	try {
+		const missing: string[] = [];
+		if (!request.scenarioId) missing.push(`--scenario: one of ${scenarios.map((scenario) => scenario.id).join(', ')}`);
+		if (!request.subscription) missing.push('--subscription: a subscription ID or name');
+		if (!request.workspace) missing.push('--workspace: a workspace name or resource ID');
+		if (missing.length) throw new InputProblem(`Missing:\n${missing.map((line) => `  ${line}`).join('\n')}`);
+
+		const scenario = findScenario(request.scenarioId!);
+		if (!scenario) throw new InputProblem(`--scenario "${request.scenarioId}" is not a scenario. Choose one of: ${scenarios.map((candidate) => candidate.id).join(', ')}.`);
+
+		const subscriptions = await gateway.listSubscriptions();
+		const wanted = request.subscription!.toLowerCase();
+		const subscription = subscriptions.find((candidate) => candidate.subscriptionId.toLowerCase() === wanted || candidate.name.toLowerCase() === wanted);
+		if (!subscription) {
+			throw new InputProblem(`--subscription "${request.subscription}" is not one you can see. Yours: ${subscriptions.map((candidate) => `${candidate.name} (${candidate.subscriptionId})`).join('; ')}.`);
+		}
+		const workspaces = await gateway.listWorkspaces(subscription.subscriptionId);
+		const wantedWorkspace = request.workspace!.toLowerCase();
+		const workspace: WorkspaceSummary | undefined = workspaces.find(
+			(candidate) => candidate.name.toLowerCase() === wantedWorkspace || candidate.id.toLowerCase() === wantedWorkspace,
+		);
+		if (!workspace) {
+			throw new InputProblem(`--workspace "${request.workspace}" is not in ${subscription.name}. Workspaces there: ${workspaces.map((candidate) => candidate.name).join(', ') || 'none'}.`);
+		}
+
+		const scenarioContext: ScenarioContext = {
+			gateway,
+			workspace,
+			outputDirectory: `${request.outputDirectory}/${workspace.name}`,
+			...(context.signedInUser ? {signedInUser: context.signedInUser} : {}),
+			...(context.replicationTiming ? {replicationTiming: context.replicationTiming} : {}),
+		};
+		const preparation = await scenario.prepare(scenarioContext);
+		if (preparation.kind === 'blocked') {
+			throw new InputProblem(`${scenario.title}: ${preparation.reason}\n${preparation.nextSteps.map((step) => `  → ${step}`).join('\n')}`);
+		}
+
+		// Walk the questions as the screens would, in order; each answer may open further questions.
+		const answers: Record<string, boolean | string> = {};
+		const asked = new Set<string>();
+		const problems: string[] = [];
+		for (let question = nextQuestion(preparation.questions(answers), answers); question; question = nextQuestion(preparation.questions(answers), answers)) {
+			asked.add(question.id);
+			const value = request.answers[question.id];
+			if (value === undefined) {
+				problems.push(
+					`"${question.id}": ${question.prompt}${question.kind === 'select' ? ` One of: ${question.choices.map((choice) => (choice.value === '__new__' ? 'new' : choice.label)).join(', ')}.` : ''}`,
+				);
+				break; // later questions depend on this answer
+			}
+			const problem = await answerProblem(question, value);
+			if (problem) {
+				problems.push(problem);
+				break;
+			}
+			answers[question.id] =
+				question.kind === 'text' ? String(value).trim() : question.kind === 'select' ? choiceValue(question, value)! : (value as boolean);
+		}
+		const unknown = Object.keys(request.answers).filter((key) => !asked.has(key));
+		if (problems.length === 0 && unknown.length > 0) {
+			problems.push(`The answers file has keys this scenario did not ask for: ${unknown.join(', ')}. Remove them, or check the spelling.`);
+		}
+		if (problems.length) throw new InputProblem(`The answers for ${scenario.id} are not complete:\n${problems.map((line) => `  ${line}`).join('\n')}`);
+
+		const plan = scenario.buildPlan(scenarioContext, preparation.facts, answers);
+		describePlan(plan, io.log);
+		const checks = await preflight(plan, gateway);
+		for (const [stepId, result] of Object.entries(checks)) {
+			if (result.status === 'denied') {
+				for (const missingPermission of result.missing) {
+					io.log(`  ✖ ${stepId}: you lack ${missingPermission.action} on ${missingPermission.scope}; granted by ${missingPermission.grantedBy.join(', ')}`);
+				}
+			}
+		}
+		io.event?.({type: 'plan', scenario: scenario.id, title: plan.title, steps: plan.steps.map((step) => ({id: step.id, title: step.title, azCommand: step.azCommand})), preflight: checks});
+		if (!request.confirmed) {
+			io.log('Nothing was written. Run again with --yes to carry out the plan.');
+			return exitCodes.done;
+		}
+
+		const session = context.store.create(context.mode);
+		session.saveChoices({
+			subscription: {id: subscription.subscriptionId, name: subscription.name},
+			workspace: {id: workspace.id, name: workspace.name, resourceGroup: workspace.resourceGroup},
+			scenarioId: scenario.id,
+			answers,
+			planConfirmed: true,
+		});
+		session.setStatus('running');
+		const onEvent = (event: StepEvent) => {
+			if (event.state !== 'running' || event.phase === 'apply') io.event?.({type: 'step', ...event});
+			const title = plan.steps.find((step) => step.id === event.stepId)?.title ?? event.stepId;
+			if (event.state === 'done') io.log(`✔ ${title}`);
+			else if (event.state === 'skipped') io.log(`↷ ${title}: already done (${event.detail ?? ''})`);
+			else if (event.state === 'failed') io.log(`✖ ${title}: ${event.error?.code}: ${event.error?.message}`);
+			else if (event.state === 'running' && event.message) io.log(`… ${title}: ${event.message}`);
+		};
+		const result: RunResult = await runPlan(plan, {journal: session, onEvent});
+		session.setStatus(result.outcome === 'completed' ? 'completed' : 'failed');
+		const summary = scenario.summarize(preparation.facts, answers, result);
+		const files = filesOf(plan, result);
+		io.event?.({type: 'summary', outcome: result.outcome, sessionId: session.id, ...summary, files});
+		for (const line of summary.nextSteps) io.log(`→ ${line}`);
+		for (const file of files) io.log(`file: ${file}`);
+		const failed = result.steps.find((step) => step.state === 'failed');
+		if (!failed) return exitCodes.done;
+		io.log(`→ ${nextStepFor(failed.error!)}`);
+		io.log(`Session ${session.id} is saved: resume with aml-identity${context.mode === 'demo' ? ' demo' : ''} --resume ${session.id}`);
+		return resumableCodes.has(failed.error?.code ?? '') ? exitCodes.stoppedResumably : exitCodes.stepFailed;
+	} catch (error) {
+		if (error instanceof InputProblem) {
+			io.log(error.message);
+			io.event?.({type: 'error', code: 'BadInput', message: error.message});
+			return exitCodes.badInput;
+		}
+		const failure = toAzureFailure(error);
+		io.log(`${failure.code}: ${failure.message}\n→ ${nextStepFor(failure)}`);
+		io.event?.({type: 'error', ...failure});
+		return exitCodes.stepFailed;
+	}
+}

@@ -1,0 +1,111 @@
+import {spawnSync} from 'node:child_process';
+import {mkdtempSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {afterEach, describe, expect, it} from 'vitest';
+import {SEED} from '../../src/emulator/index.js';
+import {runHeadless, type HeadlessRequest} from '../../src/headless/run.js';
+import {SessionStore} from '../../src/session/session-store.js';
+import {startEmulatedAzure, type EmulatedAzure} from '../helpers/emulated-azure.js';
+
+let azure: EmulatedAzure | undefined;
+afterEach(async () => {
+	await azure?.close();
+	azure = undefined;
+});
+
+async function headless(request: Partial<HeadlessRequest>) {
+	azure ??= await startEmulatedAzure();
+	const store = new SessionStore(mkdtempSync(join(tmpdir(), 'aml-identity-headless-')));
+	const lines: string[] = [];
+	const events: Record<string, unknown>[] = [];
+	const code = await runHeadless(
+		{answers: {}, confirmed: false, outputDirectory: mkdtempSync(join(tmpdir(), 'aml-identity-out-')), ...request},
+		{gateway: azure.gateway, store, mode: 'demo', signedInUser: {name: SEED.user.name, objectId: SEED.user.objectId}, replicationTiming: {waitMs: 2000, firstRetryMs: 50}},
+		{log: (line) => lines.push(line), event: (event) => events.push(event)},
+	);
+	return {code, output: lines.join('\n'), events, store};
+}
+
+const production = {scenarioId: 'compute-acr-pull', subscription: 'Contoso ML Production', workspace: 'mlw-fraud-prod'};
+
+describe('running a scenario without a screen', () => {
+	it('lists every missing flag, with what supplies it, and writes nothing', async () => {
+		const {code, output} = await headless({});
+		expect(code).toBe(2);
+		expect(output).toContain('--scenario: one of acr-disable-admin-user, bring-your-own-acr');
+		expect(output).toContain('--subscription: a subscription ID or name');
+		expect(output).toContain('--workspace: a workspace name or resource ID');
+		expect(azure!.writes()).toEqual([]);
+	});
+
+	it('names a missing answer with its key and the choices, before any write', async () => {
+		const {code, output} = await headless(production);
+		expect(code).toBe(2);
+		expect(output).toContain('"compute": Which compute cluster? One of: cpu-cluster, cpu-noid, gpu-legacy, new.');
+		expect(azure!.writes()).toEqual([]);
+	});
+
+	it('refuses a wrong answer or an unknown key, naming them', async () => {
+		expect((await headless({...production, answers: {compute: 'gpu-modern'}})).output).toContain('"compute" is "gpu-modern", which is not offered.');
+		const unknown = await headless({...production, answers: {compute: 'gpu-legacy', computeNmae: 'x'}});
+		expect(unknown.code).toBe(2);
+		expect(unknown.output).toContain('keys this scenario did not ask for: computeNmae');
+		expect((await headless({...production, subscription: 'Contoso Nope'})).output).toContain('--subscription "Contoso Nope" is not one you can see.');
+	});
+
+	it('without --yes, prints the plan and the preflight and writes nothing', async () => {
+		const {code, output, events} = await headless({...production, answers: {compute: 'gpu-legacy'}});
+		expect(code).toBe(0);
+		expect(output).toContain('$ az role assignment create --assignee-object-id <gpu-legacy principal ID>');
+		expect(output).toContain('Nothing was written.');
+		expect(events[0]).toMatchObject({type: 'plan', scenario: 'compute-acr-pull', preflight: {'acr-pull': {status: 'allowed'}}});
+		expect(azure!.writes()).toEqual([]);
+	});
+
+	it('with --yes, runs the same plan and journals a session the wizard can resume; again, all skipped', async () => {
+		const first = await headless({...production, answers: {compute: 'gpu-legacy'}, confirmed: true});
+		expect(first.code).toBe(0);
+		expect(first.events.filter((event) => event['type'] === 'step' && event['state'] === 'done').map((event) => event['stepId'])).toEqual(['acr-pull']);
+		const summary = first.events.at(-1);
+		expect(summary).toMatchObject({type: 'summary', outcome: 'completed'});
+		const session = first.store.list().sessions[0];
+		expect(session).toMatchObject({status: 'completed', choices: {scenarioId: 'compute-acr-pull', planConfirmed: true, answers: {compute: SEED.computes.gpuLegacy.id}}});
+		const writes = azure!.writes().length;
+
+		const second = await headless({...production, answers: {compute: SEED.computes.gpuLegacy.id}, confirmed: true});
+		expect(second.code).toBe(0);
+		expect(second.output).toContain('↷ Grant AcrPull');
+		expect(azure!.writes().length).toBe(writes);
+	});
+
+	it('exits 1 when Azure refuses a step, naming what to do', async () => {
+		const {code, output} = await headless({
+			scenarioId: 'data-access-compute-identity',
+			subscription: 'Contoso ML Dev/Test',
+			workspace: 'mlw-vision-dev',
+			answers: {compute: 'gpu-train', storageAccount: 'stvisiondev3e7a2c', container: 'azureml', datastoreName: 'azureml_identity'},
+			confirmed: true,
+		});
+		expect(output).toContain('✖ storage-blob-data-reader: you lack Microsoft.Authorization/roleAssignments/write');
+		expect(output).toContain('AuthorizationFailed');
+		expect(code).toBe(1);
+	});
+});
+
+describe('the run command', () => {
+	const bin = fileURLToPath(new URL('../../dist/bin/aml-identity.js', import.meta.url));
+
+	it('exits 2 with the file and the fix for an answers file that is not a mapping', () => {
+		const directory = mkdtempSync(join(tmpdir(), 'aml-identity-answers-'));
+		const answers = join(directory, 'answers.yaml');
+		writeFileSync(answers, '- gpu-legacy\n');
+		const result = spawnSync(process.execPath, [bin, 'run', '--demo', '--scenario', 'compute-acr-pull', '--answers', answers], {
+			env: {...process.env, AML_IDENTITY_HOME: directory},
+			encoding: 'utf8',
+		});
+		expect(result.status).toBe(2);
+		expect(result.stderr).toContain(`the answers file "${answers}" must hold keys and values (a YAML mapping or JSON object), not a list.`);
+	});
+});
