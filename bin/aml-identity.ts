@@ -215,6 +215,13 @@ async function runWithoutScreen(confirmed: boolean): Promise<void> {
 		}
 		answers = (parsed ?? {}) as Record<string, unknown>;
 	}
+	// A saved answers file may also say where to run (scenario, subscription, workspace); flags win.
+	const {splitAnswersFile} = await import('../src/headless/answers-file.js');
+	const {place, answers: questionAnswers} = splitAnswersFile(answers);
+	answers = questionAnswers;
+	const scenarioId = cli.flags.scenario ?? place.scenario;
+	const subscription = cli.flags.subscription ?? place.subscription;
+	const workspace = cli.flags.workspace ?? place.workspace;
 	const {connectToAzure, connectToDemoTenant} = await import('../src/azure/connect.js');
 	const {SessionStore} = await import('../src/session/session-store.js');
 	const {runHeadless, exitCodes} = await import('../src/headless/run.js');
@@ -233,9 +240,9 @@ async function runWithoutScreen(confirmed: boolean): Promise<void> {
 	const json = cli.flags.json;
 	const code = await runHeadless(
 		{
-			...(cli.flags.scenario ? {scenarioId: cli.flags.scenario} : {}),
-			...(cli.flags.subscription ? {subscription: cli.flags.subscription} : {}),
-			...(cli.flags.workspace ? {workspace: cli.flags.workspace} : {}),
+			...(scenarioId ? {scenarioId} : {}),
+			...(subscription ? {subscription} : {}),
+			...(workspace ? {workspace} : {}),
 			answers,
 			confirmed,
 			outputDirectory: resolve(cli.flags.output ?? 'aml-identity-output'),

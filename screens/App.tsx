@@ -8,6 +8,7 @@ import {rolesGranting} from '../src/azure/permissions.js';
 import type {Plan} from '../src/plan/plan.js';
 import type {RunResult} from '../src/plan/runner.js';
 import {filesOf, type ScenarioContext} from '../src/scenarios/scenario.js';
+import {saveAnswersFile} from '../src/headless/answers-file.js';
 import type {ReplicationTiming} from '../src/steps/role-assignment.js';
 import {findScenario} from '../src/scenarios/index.js';
 import type {Session, SessionMode, SessionRecord, SessionStore} from '../src/session/session-store.js';
@@ -318,6 +319,20 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 							session.current?.setStatus('running');
 							dispatch({type: 'retry'});
 						}}
+						{...(context && state.subscription
+							? {
+									onSaveAnswers: async () => {
+										const path = join(context.outputDirectory, `answers-${scenario.id}.yaml`);
+										await saveAnswersFile(path, {
+											scenario: scenario.id,
+											subscription: state.subscription!.name,
+											workspace: context.workspace.name,
+											answers: state.answers,
+										});
+										return path;
+									},
+								}
+							: {})}
 						onQuit={quit}
 					/>
 				) : null;

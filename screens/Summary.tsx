@@ -1,3 +1,4 @@
+import {useState} from 'react';
 import {Box, Text} from 'ink';
 import type {RunResult} from '../src/plan/runner.js';
 import type {Summary as ScenarioSummary} from '../src/scenarios/scenario.js';
@@ -15,6 +16,8 @@ export interface SummaryProps {
 	readonly missingPermissions?: readonly string[];
 	readonly onFinish: () => void;
 	readonly onRetry: () => void;
+	/** Saves the answers as a file for `aml-identity run`; resolves to its path. */
+	readonly onSaveAnswers?: () => Promise<string>;
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
 }
 
@@ -34,13 +37,20 @@ function Section({title, lines, color}: {readonly title: string; readonly lines:
 	);
 }
 
-export function Summary({title, result, summary, files, missingPermissions = [], onFinish, onRetry, onQuit}: SummaryProps) {
+export function Summary({title, result, summary, files, missingPermissions = [], onFinish, onRetry, onSaveAnswers, onQuit}: SummaryProps) {
+	const [saved, setSaved] = useState<string | undefined>();
 	const failed = result.steps.find((step) => step.state === 'failed');
 	useNavigationKeys({
 		onQuit,
 		onKey: (input, key) => {
 			if (key.return) onFinish();
 			else if (input === 'r' && failed) onRetry();
+			else if (input === 's' && onSaveAnswers) {
+				onSaveAnswers().then(
+					(path) => setSaved(`Saved the answers to ${path}: aml-identity run --answers ${path} --yes repeats this setup (change workspace: to run it elsewhere).`),
+					(error: unknown) => setSaved(`Could not save the answers: ${error instanceof Error ? error.message : String(error)}`),
+				);
+			}
 		},
 	});
 	return (
@@ -58,7 +68,12 @@ export function Summary({title, result, summary, files, missingPermissions = [],
 			<Section title="Already in place" lines={summary.alreadyInPlace} />
 			<Section title="Files written" lines={files} />
 			<Section title="Next steps" lines={failed ? [] : summary.nextSteps} />
-			<Footer hints={[keyHints.finish, ...(failed ? [keyHints.retry] : []), keyHints.quit]} />
+			{saved ? (
+				<Box marginTop={1}>
+					<Text color="cyan">{saved}</Text>
+				</Box>
+			) : null}
+			<Footer hints={[keyHints.finish, ...(failed ? [keyHints.retry] : []), ...(onSaveAnswers ? ['s save answers'] : []), keyHints.quit]} />
 		</Box>
 	);
 }

@@ -66,6 +66,9 @@ describe('the wizard', () => {
 		expect(store.list().sessions[0]).toMatchObject({status: 'completed', steps: {[`disable-admin-user-${SEED.registries.fraudProd.name}`]: {state: 'done'}}});
 		expect(azure.writes()).toEqual([`PATCH ${SEED.registries.fraudProd.id}`]);
 
+		frame = await wizard.press('s', 'Saved the answers to');
+		expect(frame.replace(/\s+/g, ' ')).toMatch(/answers-acr-disable-admin-user\.yaml: aml-identity run --answers .* --yes repeats this setup/);
+
 		await settle();
 		wizard.stdin.write(keys.enter);
 		await waitForFrame(() => String(wizard.outcomes.length), '1');
