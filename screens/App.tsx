@@ -67,8 +67,10 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 	const {gateway, user} = connection;
 	const [state, dispatch] = useReducer(wizardReducer, initialWizardState);
 	const session = useRef<Session | undefined>(undefined);
+	// One listing at start: it also sets aside session files that cannot be read, and says so.
+	const [listing] = useState(() => store.list());
 	const [unfinished] = useState<SessionRecord | undefined>(() =>
-		typeof resume === 'string' ? store.find(resume) : store.latestUnfinished(connection.mode),
+		typeof resume === 'string' ? store.find(resume) : store.latestUnfinished(connection.mode, listing.sessions),
 	);
 	const [resumeFailure, setResumeFailure] = useState<AzureFailure | undefined>();
 	const [preparationFailure, setPreparationFailure] = useState<AzureFailure | undefined>();
@@ -196,6 +198,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 						user={user}
 						connectionLabel={connection.label}
 						{...(unfinished ? {unfinished} : {})}
+						unreadable={listing.unreadable}
 						onStart={() => {
 							session.current = store.create(connection.mode);
 							dispatch({type: 'start'});

@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {SignedInUser} from '../src/azure/credential.js';
-import type {SessionRecord} from '../src/session/session-store.js';
+import type {SessionRecord, UnreadableSession} from '../src/session/session-store.js';
 import {findScenario} from '../src/scenarios/index.js';
 import {Footer} from './components/Footer.js';
 import {SelectList} from './components/SelectList.js';
@@ -10,6 +10,8 @@ export interface WelcomeProps {
 	readonly user: SignedInUser;
 	readonly connectionLabel: string;
 	readonly unfinished?: SessionRecord;
+	/** Session files that could not be read and were set aside. */
+	readonly unreadable?: readonly UnreadableSession[];
 	readonly onStart: () => void;
 	readonly onResume: (session: SessionRecord) => void;
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
@@ -22,7 +24,7 @@ export function describeSession(session: SessionRecord): string {
 	return `${scenario ?? 'New setup'} · ${where} · ${stage}`;
 }
 
-export function Welcome({user, connectionLabel, unfinished, onStart, onResume, onQuit}: WelcomeProps) {
+export function Welcome({user, connectionLabel, unfinished, unreadable = [], onStart, onResume, onQuit}: WelcomeProps) {
 	useNavigationKeys({onQuit});
 	const items = [
 		...(unfinished ? [{value: 'resume', label: `Resume the unfinished session: ${describeSession(unfinished)}`}] : []),
@@ -39,6 +41,11 @@ export function Welcome({user, connectionLabel, unfinished, onStart, onResume, o
 					{user.account ? ` (${user.account})` : ''} · {connectionLabel}
 				</Text>
 			</Box>
+			{unreadable.map((file) => (
+				<Text key={file.path} color="yellow">
+					⚠ A saved session could not be read and was set aside: {file.path} ({file.reason})
+				</Text>
+			))}
 			<SelectList
 				items={items}
 				wrapRows

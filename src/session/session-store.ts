@@ -1,5 +1,5 @@
 import {randomUUID} from 'node:crypto';
-import {mkdirSync, readdirSync, rmSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, renameSync, rmSync} from 'node:fs';
 import {join} from 'node:path';
 import Conf from 'conf';
 import type {StepJournal, StepJournalEntry} from '../plan/runner.js';
@@ -28,6 +28,7 @@ export interface SessionRecord {
 }
 
 export interface UnreadableSession {
+	/** Where the damaged file was moved, so it no longer gets in the way (and can be inspected). */
 	readonly path: string;
 	readonly reason: string;
 }
@@ -90,7 +91,15 @@ export class SessionStore {
 				const record = this.#file(match[1]!).store;
 				if (record.id) sessions.push(record);
 			} catch (error) {
-				unreadable.push({path: `${this.directory}/${name}`, reason: error instanceof Error ? error.message : String(error)});
+				// Set the damaged file aside: it never takes the other sessions with it, nor crashes a later listing.
+				const from = join(this.directory, name);
+				const to = `${from}.unreadable`;
+				try {
+					renameSync(from, to);
+				} catch {
+					// Left in place if it cannot be moved; it is reported either way.
+				}
+				unreadable.push({path: existsSync(to) ? to : from, reason: error instanceof Error ? error.message : String(error)});
 			}
 		}
 		sessions.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
@@ -101,8 +110,8 @@ export class SessionStore {
 	 * The most recent session worth resuming in this mode (demo sessions resume in demo mode):
 	 * not completed, and with at least a subscription chosen.
 	 */
-	latestUnfinished(mode: SessionMode): SessionRecord | undefined {
-		return this.list().sessions.find(
+	latestUnfinished(mode: SessionMode, sessions: readonly SessionRecord[] = this.list().sessions): SessionRecord | undefined {
+		return sessions.find(
 			(session) => session.mode === mode && session.status !== 'completed' && session.choices.subscription !== undefined,
 		);
 	}

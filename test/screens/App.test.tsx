@@ -1,4 +1,4 @@
-import {mkdtempSync} from 'node:fs';
+import {mkdtempSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {render} from 'ink-testing-library';
@@ -116,5 +116,16 @@ describe('the wizard', () => {
 		expect(frame).not.toContain('Contoso ML Production');
 		await wizard.press(keys.escape, 'Contoso ML Production');
 		expect(wizard.lastFrame()).toContain('Choose a subscription');
+	});
+});
+
+describe('saved sessions', () => {
+	it('a corrupt session file is set aside and reported on the Welcome screen, never a crash', async () => {
+		azure = await startEmulatedAzure();
+		const directory = mkdtempSync(join(tmpdir(), 'aml-identity-app-'));
+		writeFileSync(join(directory, 'session-20260101-deadbeef.json'), '{"id": "20260101-dead');
+		const wizard = renderWizard(new SessionStore(directory), azure.gateway);
+		const frame = await waitForFrame(wizard.lastFrame, 'Start a new setup');
+		expect(frame.replace(/\s+/g, ' ')).toContain(`A saved session could not be read and was set aside: ${join(directory, 'session-20260101-deadbeef.json')}.unreadable`);
 	});
 });

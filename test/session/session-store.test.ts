@@ -46,7 +46,7 @@ describe('SessionStore', () => {
 		expect(latest?.steps).toEqual({'disable-admin-user': {state: 'running', at: '2026-11-02T10:01:00Z'}});
 	});
 
-	it('reports a corrupt session file by path and still lists the others', () => {
+	it('sets a corrupt session file aside, reports where, and still lists the others', () => {
 		const store = freshStore();
 		const good = store.create('demo');
 		const bad = store.create('demo');
@@ -55,9 +55,10 @@ describe('SessionStore', () => {
 
 		const {sessions, unreadable} = store.list();
 		expect(sessions.map((session) => session.id)).toEqual([good.id]);
-		expect(unreadable.map((entry) => entry.path)).toEqual([badPath]);
-		// Listing never rewrites or removes the damaged file.
-		expect(readFileSync(badPath, 'utf8')).toBe('{not json');
+		expect(unreadable.map((entry) => entry.path)).toEqual([`${badPath}.unreadable`]);
+		// Its content is kept for inspection, out of the way of the next listing.
+		expect(readFileSync(`${badPath}.unreadable`, 'utf8')).toBe('{not json');
+		expect(store.list().unreadable).toEqual([]);
 	});
 
 	it('writes nothing that looks like a token', () => {
