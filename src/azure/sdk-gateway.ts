@@ -137,11 +137,7 @@ export class SdkGateway implements AzureGateway {
 	}
 
 	async listWorkspaces(subscriptionId: string): Promise<WorkspaceSummary[]> {
-		const result: WorkspaceSummary[] = [];
-		for await (const workspace of this.#machineLearning(subscriptionId).workspaces.listBySubscription()) {
-			result.push(toWorkspaceSummary(workspace));
-		}
-		return result.sort((a, b) => a.name.localeCompare(b.name));
+		return collectByName(this.#machineLearning(subscriptionId).workspaces.listBySubscription(), toWorkspaceSummary);
 	}
 
 	async getWorkspace(workspaceId: string): Promise<WorkspaceSummary> {
@@ -150,21 +146,13 @@ export class SdkGateway implements AzureGateway {
 	}
 
 	async listRegistries(subscriptionId: string): Promise<RegistrySummary[]> {
-		const result: RegistrySummary[] = [];
-		for await (const registry of this.#containerRegistry(subscriptionId).registries.list()) {
-			result.push(toRegistrySummary(registry));
-		}
-		return result.sort((a, b) => a.name.localeCompare(b.name));
+		return collectByName(this.#containerRegistry(subscriptionId).registries.list(), toRegistrySummary);
 	}
 
 	async findRegistry(registryId: string): Promise<RegistrySummary | undefined> {
 		const {subscriptionId, resourceGroup, name} = parseResourceId(registryId);
-		try {
-			return toRegistrySummary(await this.#containerRegistry(subscriptionId).registries.get(resourceGroup, name));
-		} catch (error) {
-			if (isNotFound(toAzureFailure(error))) return undefined;
-			throw error;
-		}
+		const found = await unlessNotFound(this.#containerRegistry(subscriptionId).registries.get(resourceGroup, name));
+		return found && toRegistrySummary(found);
 	}
 
 	async setRegistryAdminUser(
@@ -236,11 +224,7 @@ export class SdkGateway implements AzureGateway {
 
 	async listComputes(workspaceId: string): Promise<ComputeSummary[]> {
 		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
-		const result: ComputeSummary[] = [];
-		for await (const compute of this.#machineLearning(subscriptionId).computeOperations.list(resourceGroup, name)) {
-			result.push(toComputeSummary(compute, workspaceId));
-		}
-		return result.sort((a, b) => a.name.localeCompare(b.name));
+		return collectByName(this.#machineLearning(subscriptionId).computeOperations.list(resourceGroup, name), (compute) => toComputeSummary(compute, workspaceId));
 	}
 
 	async findCompute(computeId: string): Promise<ComputeSummary | undefined> {
@@ -250,12 +234,7 @@ export class SdkGateway implements AzureGateway {
 
 	async #getCompute(computeId: string): Promise<ComputeResource | undefined> {
 		const {subscriptionId, resourceGroup, workspace, compute} = parseComputeId(computeId);
-		try {
-			return await this.#machineLearning(subscriptionId).computeOperations.get(resourceGroup, workspace, compute);
-		} catch (error) {
-			if (isNotFound(toAzureFailure(error))) return undefined;
-			throw error;
-		}
+		return unlessNotFound(this.#machineLearning(subscriptionId).computeOperations.get(resourceGroup, workspace, compute));
 	}
 
 	async #putCompute(computeId: string, resource: ComputeResource, onProgress?: (progress: OperationProgress) => void) {
@@ -321,21 +300,13 @@ export class SdkGateway implements AzureGateway {
 	}
 
 	async listIdentities(subscriptionId: string): Promise<IdentitySummary[]> {
-		const result: IdentitySummary[] = [];
-		for await (const identity of this.#managedIdentity(subscriptionId).userAssignedIdentities.listBySubscription()) {
-			result.push(toIdentitySummary(identity));
-		}
-		return result.sort((a, b) => a.name.localeCompare(b.name));
+		return collectByName(this.#managedIdentity(subscriptionId).userAssignedIdentities.listBySubscription(), toIdentitySummary);
 	}
 
 	async findIdentity(identityId: string): Promise<IdentitySummary | undefined> {
 		const {subscriptionId, resourceGroup, name} = parseResourceId(identityId);
-		try {
-			return toIdentitySummary(await this.#managedIdentity(subscriptionId).userAssignedIdentities.get(resourceGroup, name));
-		} catch (error) {
-			if (isNotFound(toAzureFailure(error))) return undefined;
-			throw error;
-		}
+		const found = await unlessNotFound(this.#managedIdentity(subscriptionId).userAssignedIdentities.get(resourceGroup, name));
+		return found && toIdentitySummary(found);
 	}
 
 	async createIdentity(identityId: string, location: string): Promise<IdentitySummary> {
@@ -385,19 +356,16 @@ export class SdkGateway implements AzureGateway {
 
 	async findConnection(workspaceId: string, connectionName: string): Promise<ConnectionSummary | undefined> {
 		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
-		try {
-			const connection = await this.#machineLearning(subscriptionId).workspaceConnections.get(resourceGroup, name, connectionName);
-			return {
+		const connection = await unlessNotFound(this.#machineLearning(subscriptionId).workspaceConnections.get(resourceGroup, name, connectionName));
+		return (
+			connection && {
 				id: connection.id ?? '',
 				name: connection.name ?? connectionName,
 				...(connection.properties.category ? {category: connection.properties.category} : {}),
 				...(connection.properties.target ? {target: connection.properties.target} : {}),
 				authType: connection.properties.authType,
-			};
-		} catch (error) {
-			if (isNotFound(toAzureFailure(error))) return undefined;
-			throw error;
-		}
+			}
+		);
 	}
 
 	async createManagedIdentityConnection(
@@ -509,21 +477,13 @@ export class SdkGateway implements AzureGateway {
 
 	async listDatastores(workspaceId: string): Promise<DatastoreSummary[]> {
 		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
-		const result: DatastoreSummary[] = [];
-		for await (const datastore of this.#machineLearning(subscriptionId).datastores.list(resourceGroup, name)) {
-			result.push(toDatastoreSummary(datastore));
-		}
-		return result.sort((a, b) => a.name.localeCompare(b.name));
+		return collectByName(this.#machineLearning(subscriptionId).datastores.list(resourceGroup, name), toDatastoreSummary);
 	}
 
 	async findDatastore(workspaceId: string, datastoreName: string): Promise<DatastoreSummary | undefined> {
 		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
-		try {
-			return toDatastoreSummary(await this.#machineLearning(subscriptionId).datastores.get(resourceGroup, name, datastoreName));
-		} catch (error) {
-			if (isNotFound(toAzureFailure(error))) return undefined;
-			throw error;
-		}
+		const found = await unlessNotFound(this.#machineLearning(subscriptionId).datastores.get(resourceGroup, name, datastoreName));
+		return found && toDatastoreSummary(found);
 	}
 
 	async createIdentityDatastore(workspaceId: string, datastoreName: string, definition: IdentityDatastoreDefinition): Promise<DatastoreSummary> {
@@ -550,12 +510,8 @@ export class SdkGateway implements AzureGateway {
 
 	async findKeyVault(vaultId: string): Promise<KeyVaultSummary | undefined> {
 		const {subscriptionId, resourceGroup, name} = parseResourceId(vaultId);
-		try {
-			return toKeyVaultSummary(await this.#keyVault(subscriptionId).vaults.get(resourceGroup, name));
-		} catch (error) {
-			if (isNotFound(toAzureFailure(error))) return undefined;
-			throw error;
-		}
+		const found = await unlessNotFound(this.#keyVault(subscriptionId).vaults.get(resourceGroup, name));
+		return found && toKeyVaultSummary(found);
 	}
 
 	async addKeyVaultAccessPolicy(vaultId: string, policy: KeyVaultAccessPolicy): Promise<void> {
@@ -610,12 +566,7 @@ export class SdkGateway implements AzureGateway {
 
 	async findResource(resourceId: string, apiVersion: string): Promise<Record<string, unknown> | undefined> {
 		const {subscriptionId} = parseResourceId(resourceId);
-		try {
-			return (await this.#resources(subscriptionId).resources.getById(resourceId, apiVersion)) as Record<string, unknown>;
-		} catch (error) {
-			if (isNotFound(toAzureFailure(error))) return undefined;
-			throw error;
-		}
+		return (await unlessNotFound(this.#resources(subscriptionId).resources.getById(resourceId, apiVersion))) as Record<string, unknown> | undefined;
 	}
 }
 
@@ -660,6 +611,23 @@ function toKeyVaultSummary(vault: Vault): KeyVaultSummary {
 			storage: policy.permissions.storage ?? [],
 		})),
 	};
+}
+
+/** Every item of a paged list, mapped, sorted by name (as azd and the portal show lists). */
+async function collectByName<Item, Summary extends {name: string}>(pages: AsyncIterable<Item>, toSummary: (item: Item) => Summary): Promise<Summary[]> {
+	const result: Summary[] = [];
+	for await (const item of pages) result.push(toSummary(item));
+	return result.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** A read that answers undefined for a resource that does not exist (or is out of reach). */
+async function unlessNotFound<T>(read: Promise<T>): Promise<T | undefined> {
+	try {
+		return await read;
+	} catch (error) {
+		if (isNotFound(toAzureFailure(error))) return undefined;
+		throw error;
+	}
 }
 
 /** Reports an older (core-lro v2) poller's progress in ARM's words. */
