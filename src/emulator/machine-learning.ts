@@ -554,7 +554,12 @@ function patchWorkspace(ctx: RequestContext): ArmResponse {
 		completesAt: startedAt + ctx.options.lroDurationMs,
 		payload: {patch},
 	});
-	const url = `${ctx.baseUrl}${id}?api-version=${ctx.apiVersion}`;
+	return workspaceOperationAccepted(ctx, id);
+}
+
+/** 202 for a workspace write: both ARM polling headers point at the workspace operation status. */
+function workspaceOperationAccepted(ctx: {baseUrl: string; apiVersion: string; options: {retryAfterSeconds: number}}, operationId: string) {
+	const url = `${ctx.baseUrl}${operationId}?api-version=${ctx.apiVersion}`;
 	return {
 		status: 202,
 		headers: {
@@ -830,15 +835,7 @@ function putWorkspace(ctx: RequestContext): ArmResponse {
 		completesAt: startedAt + ctx.options.lroDurationMs,
 		payload: existing ? {replacement: built} : {created: true},
 	});
-	const url = `${ctx.baseUrl}${id}?api-version=${ctx.apiVersion}`;
-	return {
-		status: 202,
-		headers: {
-			'Azure-AsyncOperation': `${url}&type=async`,
-			Location: `${url}&type=location`,
-			'Retry-After': String(ctx.options.retryAfterSeconds),
-		},
-	};
+	return workspaceOperationAccepted(ctx, id);
 }
 
 const completeWorkspaceCreate: OperationApplier = (state, operation, now) => {
