@@ -38,6 +38,40 @@ export interface RequiredPermission {
 	readonly action: string;
 }
 
+/** A file of the documents' own kind (v2 YAML: workspace, compute, environment, connection, datastore) that a step's `az` command reads. */
+export interface StepDocument {
+	/** A file name, relative to where the exported script runs, e.g. "connection-acr.yml". */
+	readonly fileName: string;
+	readonly content: string;
+}
+
+/**
+ * How to take back what a step did, as data: it is saved in the session's journal (before the
+ * step writes, so an interrupted step can still be undone) and only for steps whose apply ran, so
+ * undo never touches what was in place before the session.
+ */
+export type Reversal =
+	| {
+			readonly kind: 'delete';
+			readonly resourceType: 'roleAssignment' | 'identity' | 'connection' | 'datastore' | 'registry' | 'compute' | 'workspace';
+			readonly id: string;
+			/** What it is, for the undo plan: "AcrPull for cpu-cluster on registry crcontoso". */
+			readonly label: string;
+	  }
+	| {readonly kind: 'set-admin-user'; readonly registryId: string; readonly enabled: boolean; readonly label: string}
+	| {
+			readonly kind: 'set-compute-identity';
+			readonly computeId: string;
+			/** The identity the compute had before the session changed it. */
+			readonly identity: {readonly type: 'None' | 'SystemAssigned'} | {readonly type: 'UserAssigned'; readonly userAssignedIds: readonly string[]};
+			readonly label: string;
+	  }
+	| {readonly kind: 'attach-registry'; readonly workspaceId: string; readonly registryId: string; readonly label: string}
+	/** A generated file: deleted when it was new, else given back its earlier content. */
+	| {readonly kind: 'restore-file'; readonly path: string; readonly previousContent?: string; readonly label: string}
+	/** What Azure does not allow back: listed by undo, never attempted. */
+	| {readonly kind: 'irreversible'; readonly label: string; readonly reason: string};
+
 /**
  * One idempotent step: check, apply, verify. The data fields describe it for the plan review;
  * the functions close over what they need (gateway, resource IDs).
@@ -52,6 +86,10 @@ export interface PlanStep {
 	readonly note?: string;
 	/** What the signed-in principal must be allowed to do; none for local steps. */
 	readonly requires?: readonly RequiredPermission[];
+	/** The v2 YAML files its azCommand reads (`--file …`), for the exported script. */
+	readonly documents?: readonly StepDocument[];
+	/** How undo takes the step back; computed just before apply (it may read the state it replaces). None: nothing to undo. */
+	reversal?(): Promise<Reversal>;
 	check(report: (report: StepReport) => void): Promise<CheckResult>;
 	apply(report: (report: StepReport) => void): Promise<void>;
 	verify(report: (report: StepReport) => void): Promise<VerifyResult>;
