@@ -15,6 +15,8 @@ const cli = meow(
                                    the same setup without a screen (without --yes: the plan and
                                    the preflight only, nothing written)
     $ aml-identity plan …          the same as run without --yes
+    $ aml-identity undo ID [--yes] take back what a saved session changed (asks first; lists what
+                                   Azure does not allow back and never touches what was there before)
 
   Options
     --resume [ID]    resume a saved session (the latest unfinished one without an ID)
@@ -66,7 +68,7 @@ function fail(message: string, code = 2): never {
 }
 
 const [command = 'wizard', ...extra] = cli.input;
-if (!['wizard', 'demo', 'emulator', 'run', 'plan'].includes(command) || extra.length > 0) {
+if (!['wizard', 'demo', 'emulator', 'run', 'plan', 'undo'].includes(command) || extra.length > (command === 'undo' ? 1 : 0)) {
 	fail(`unknown command "${cli.input.join(' ')}". Run aml-identity --help to see the commands.`);
 }
 
@@ -257,8 +259,58 @@ async function runWithoutScreen(confirmed: boolean): Promise<void> {
 	process.exit(code);
 }
 
+async function undo(sessionId: string | undefined): Promise<void> {
+	const {SessionStore} = await import('../src/session/session-store.js');
+	const store = new SessionStore(sessionsDirectory(home));
+	if (!sessionId) {
+		const {sessions} = store.list();
+		const recent = sessions.slice(0, 5).map((session) => `  ${session.id}  ${session.mode === 'demo' ? 'demo · ' : ''}${session.choices.scenarioId ?? 'no scenario'} · ${session.status}`);
+		fail(`which session? Give its ID: aml-identity undo <ID>.${recent.length ? `\nRecent sessions:\n${recent.join('\n')}` : ' There are no saved sessions.'}`);
+	}
+	const record = store.find(sessionId);
+	if (!record) fail(`there is no saved session "${sessionId}" in ${store.directory}. Run aml-identity undo (no ID) to list recent ones.`);
+	const {connectToAzure, connectToDemoTenant} = await import('../src/azure/connect.js');
+	const connection =
+		record.mode === 'demo'
+			? await connectToDemoTenant({
+					stateDir: emulatorDirectory(home),
+					...(process.env['AML_IDENTITY_DEMO_LRO_MS'] ? {lroDurationMs: Number(process.env['AML_IDENTITY_DEMO_LRO_MS'])} : {}),
+				})
+			: await connectToAzure({});
+	const {undoSession} = await import('../src/undo/run-undo.js');
+	const json = cli.flags.json;
+	const interactive = !json && process.stdin.isTTY && process.stdout.isTTY;
+	process.on('SIGINT', () => {
+		process.stderr.write(`Interrupted: run aml-identity undo ${sessionId} again to carry on.\n`);
+		process.exit(130);
+	});
+	const code = await undoSession(
+		sessionId,
+		{gateway: connection.gateway, store},
+		{confirmed: cli.flags.yes},
+		{
+			log: (line) => (json ? process.stderr : process.stdout).write(`${line}\n`),
+			...(json ? {event: (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`)} : {}),
+			...(interactive
+				? {
+						confirm: async (question: string) => {
+							const {createInterface} = await import('node:readline/promises');
+							const prompt = createInterface({input: process.stdin, output: process.stdout});
+							const answer = await prompt.question(`${question} [y/N] `);
+							prompt.close();
+							return /^y(es)?$/i.test(answer.trim());
+						},
+					}
+				: {}),
+		},
+	);
+	await connection.close();
+	process.exit(code);
+}
+
 try {
 	if (command === 'emulator') await runEmulator();
+	else if (command === 'undo') await undo(extra[0]);
 	else if (command === 'run') await runWithoutScreen(cli.flags.yes);
 	else if (command === 'plan') await runWithoutScreen(false);
 	else if (command === 'demo' && cli.flags.reset) await resetDemo();

@@ -240,8 +240,11 @@ export interface AzureGateway {
 	createIdentity(identityId: string, location: string): Promise<IdentitySummary>;
 
 	findRoleDefinition(scope: string, roleName: string): Promise<RoleDefinitionSummary | undefined>;
-	/** Assignments at the scope or above it (atScope()), optionally for one principal only. */
-	listRoleAssignments(scope: string, filter?: {readonly principalId?: string}): Promise<RoleAssignmentSummary[]>;
+	/**
+	 * Assignments at the scope or above it (atScope()), optionally for one principal only; with
+	 * `below`, also those on resources under the scope (every assignment a principal holds in a subscription).
+	 */
+	listRoleAssignments(scope: string, filter?: {readonly principalId?: string; readonly below?: boolean}): Promise<RoleAssignmentSummary[]>;
 	createRoleAssignment(
 		scope: string,
 		name: string,
@@ -284,4 +287,16 @@ export interface AzureGateway {
 
 	/** Any resource by ID (a generic read), as raw JSON; undefined when it does not exist. */
 	findResource(resourceId: string, apiVersion: string): Promise<Record<string, unknown> | undefined>;
+
+	// Deletes, for undo. Each succeeds when the resource is already gone (Azure answers 204).
+	deleteRoleAssignment(roleAssignmentId: string): Promise<void>;
+	deleteIdentity(identityId: string): Promise<void>;
+	deleteConnection(workspaceId: string, name: string): Promise<void>;
+	deleteDatastore(workspaceId: string, name: string): Promise<void>;
+	/** Deletes the compute and its underlying VMs (underlyingResourceAction=Delete). */
+	deleteCompute(computeId: string, onProgress?: (progress: OperationProgress) => void): Promise<void>;
+	deleteWorkspace(workspaceId: string, onProgress?: (progress: OperationProgress) => void): Promise<void>;
+	deleteRegistry(registryId: string, onProgress?: (progress: OperationProgress) => void): Promise<void>;
+	/** Removes one principal's access policy from a vault (the 'remove' kind of the access policy update). */
+	removeKeyVaultAccessPolicy(vaultId: string, objectId: string): Promise<void>;
 }

@@ -327,12 +327,12 @@ export class SdkGateway implements AzureGateway {
 		return undefined;
 	}
 
-	async listRoleAssignments(scope: string, filter: {readonly principalId?: string} = {}): Promise<RoleAssignmentSummary[]> {
+	async listRoleAssignments(scope: string, filter: {readonly principalId?: string; readonly below?: boolean} = {}): Promise<RoleAssignmentSummary[]> {
 		const subscriptionId = subscriptionOfScope(scope);
-		const filters = ['atScope()', ...(filter.principalId ? [`principalId eq '${filter.principalId}'`] : [])];
+		const filters = [...(filter.below ? [] : ['atScope()']), ...(filter.principalId ? [`principalId eq '${filter.principalId}'`] : [])];
 		const result: RoleAssignmentSummary[] = [];
 		for await (const assignment of this.#authorization(subscriptionId).roleAssignments.listForScope(scope, {
-			filter: filters.join(' and '),
+			...(filters.length ? {filter: filters.join(' and ')} : {}),
 		})) {
 			result.push(toRoleAssignmentSummary(assignment));
 		}
@@ -533,6 +533,58 @@ export class SdkGateway implements AzureGateway {
 				],
 			},
 		});
+	}
+
+	async removeKeyVaultAccessPolicy(vaultId: string, objectId: string): Promise<void> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(vaultId);
+		const vault = await unlessNotFound(this.#keyVault(subscriptionId).vaults.get(resourceGroup, name));
+		const current = vault?.properties.accessPolicies?.find((policy) => policy.objectId.toLowerCase() === objectId.toLowerCase());
+		if (!vault || !current) return;
+		// 'remove' takes the entry as it is: Key Vault removes the permissions it lists.
+		await this.#keyVault(subscriptionId).vaults.updateAccessPolicy(resourceGroup, name, 'remove', {properties: {accessPolicies: [current]}});
+	}
+
+	async deleteRoleAssignment(roleAssignmentId: string): Promise<void> {
+		await this.#authorization(subscriptionOfScope(roleAssignmentId)).roleAssignments.deleteById(roleAssignmentId);
+	}
+
+	async deleteIdentity(identityId: string): Promise<void> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(identityId);
+		await this.#managedIdentity(subscriptionId).userAssignedIdentities.delete(resourceGroup, name);
+	}
+
+	async deleteConnection(workspaceId: string, connectionName: string): Promise<void> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
+		await this.#machineLearning(subscriptionId).workspaceConnections.delete(resourceGroup, name, connectionName);
+	}
+
+	async deleteDatastore(workspaceId: string, datastoreName: string): Promise<void> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
+		await this.#machineLearning(subscriptionId).datastores.delete(resourceGroup, name, datastoreName);
+	}
+
+	async deleteCompute(computeId: string, onProgress?: (progress: OperationProgress) => void): Promise<void> {
+		const {subscriptionId, resourceGroup, workspace, compute} = parseComputeId(computeId);
+		const poller = await this.#machineLearning(subscriptionId).computeOperations.beginDelete(resourceGroup, workspace, compute, 'Delete', this.#lroOptions);
+		reportPolling(poller, onProgress);
+		await poller.pollUntilDone();
+	}
+
+	async deleteWorkspace(workspaceId: string, onProgress?: (progress: OperationProgress) => void): Promise<void> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
+		const poller = await this.#machineLearning(subscriptionId).workspaces.beginDelete(resourceGroup, name, this.#lroOptions);
+		reportPolling(poller, onProgress);
+		await poller.pollUntilDone();
+	}
+
+	async deleteRegistry(registryId: string, onProgress?: (progress: OperationProgress) => void): Promise<void> {
+		const {subscriptionId, resourceGroup, name} = parseResourceId(registryId);
+		const poller = this.#containerRegistry(subscriptionId).registries.delete(resourceGroup, name, this.#lroOptions);
+		if (onProgress) {
+			onProgress({status: 'Accepted'});
+			poller.onProgress((state) => onProgress({status: operationStatusLabel(state.status)}));
+		}
+		await poller;
 	}
 
 	async listResourcesOfType(subscriptionId: string, resourceType: string): Promise<ResourceSummary[]> {

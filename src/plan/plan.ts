@@ -67,10 +67,19 @@ export type Reversal =
 			readonly label: string;
 	  }
 	| {readonly kind: 'attach-registry'; readonly workspaceId: string; readonly registryId: string; readonly label: string}
+	/** A workspace that already had SystemAssigned,UserAssigned: its list of user-assigned identities can be set back. */
+	| {readonly kind: 'set-workspace-user-assigned'; readonly workspaceId: string; readonly userAssignedIds: readonly string[]; readonly label: string}
+	| {readonly kind: 'remove-access-policy'; readonly vaultId: string; readonly objectId: string; readonly label: string}
 	/** A generated file: deleted when it was new, else given back its earlier content. */
 	| {readonly kind: 'restore-file'; readonly path: string; readonly previousContent?: string; readonly label: string}
 	/** What Azure does not allow back: listed by undo, never attempted. */
-	| {readonly kind: 'irreversible'; readonly label: string; readonly reason: string};
+	| {
+			readonly kind: 'irreversible';
+			readonly label: string;
+			readonly reason: string;
+			/** Resources the irreversible change still uses: undo keeps them even if the session created them. */
+			readonly keeps?: readonly string[];
+	  };
 
 /**
  * One idempotent step: check, apply, verify. The data fields describe it for the plan review;

@@ -1,11 +1,17 @@
 import {toAzureFailure, type AzureFailure} from '../azure/errors.js';
-import type {Plan, StepEvent, StepState} from './plan.js';
+import type {Plan, Reversal, StepEvent, StepPhase, StepState} from './plan.js';
 
 /** What the runner remembers of a step between processes. */
 export interface StepJournalEntry {
 	readonly state: StepState;
+	/** The step's title when it ran: undo and the sessions screen show it without rebuilding the plan. */
+	readonly title?: string;
+	/** For a step still running: how far it got ('apply' means a write may have reached Azure). */
+	readonly phase?: StepPhase;
 	readonly detail?: string;
 	readonly error?: AzureFailure;
+	/** How to take the step back, saved before it writes; kept only for steps this session changed. */
+	readonly reversal?: Reversal;
 	readonly at: string;
 }
 
@@ -65,20 +71,46 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
 			if (update.phase) phase = update.phase;
 			emit({stepId: step.id, state: 'running', startedAt, phase, ...stripPhase(update)});
 		};
+		// Set once this session may have changed something: from then on undo must know how to take it back.
+		let reversal: Reversal | undefined;
 		const finish = (state: StepState, fields: {detail?: string; error?: AzureFailure}) => {
 			emit({stepId: step.id, state, startedAt, elapsedMs: now() - startedAt, ...fields});
-			options.journal?.write(step.id, {state, ...fields, at: new Date(now()).toISOString()});
+			options.journal?.write(step.id, {
+				state,
+				title: step.title,
+				...fields,
+				...(reversal && state !== 'skipped' ? {reversal} : {}),
+				at: new Date(now()).toISOString(),
+			});
 			outcomes.push({stepId: step.id, title: step.title, state, ...fields});
 		};
 
-		options.journal?.write(step.id, {state: 'running', at: new Date(startedAt).toISOString()});
+		// A step that was writing when an earlier run stopped or failed: its write may have reached Azure.
+		// (The reversal is journaled only once apply starts, so its presence says exactly that.)
+		const earlierReversal = earlier?.state === 'running' || earlier?.state === 'failed' ? earlier.reversal : undefined;
+		options.journal?.write(step.id, {state: 'running', title: step.title, phase: 'check', at: new Date(startedAt).toISOString()});
 		try {
 			report({phase: 'check'});
 			const check = await step.check(report);
 			if (check.satisfied) {
-				finish('skipped', {detail: check.detail});
+				if (earlierReversal) {
+					// The earlier write landed: it is this session's change, and undo takes it back.
+					reversal = earlierReversal;
+					finish('done', {detail: `${check.detail} (written by an earlier attempt of this session)`});
+				} else {
+					finish('skipped', {detail: check.detail});
+				}
 				continue;
 			}
+			// The first attempt's reversal wins: it was read before anything was written.
+			reversal = earlierReversal ?? (await step.reversal?.());
+			options.journal?.write(step.id, {
+				state: 'running',
+				title: step.title,
+				phase: 'apply',
+				...(reversal ? {reversal} : {}),
+				at: new Date(now()).toISOString(),
+			});
 			report({phase: 'apply'});
 			await step.apply(report);
 			report({phase: 'verify'});

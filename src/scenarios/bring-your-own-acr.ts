@@ -120,6 +120,9 @@ export const bringYourOwnAcrScenario: Scenario<BringYourOwnAcrFacts> = {
 				azCommand: `az acr create --name ${registryName} --resource-group ${workspace.resourceGroup} --location ${workspace.location} --sku ${sku}`,
 				note: 'Created without --admin-enabled, so the admin user stays off.',
 				requires: [{scope: `/subscriptions/${workspace.subscriptionId}/resourceGroups/${workspace.resourceGroup}`, action: 'Microsoft.ContainerRegistry/registries/write'}],
+				async reversal() {
+					return {kind: 'delete', resourceType: 'registry', id: registryId, label: `registry ${registryName}`};
+				},
 				async check() {
 					const found = await gateway.findRegistry(registryId);
 					if (found?.adminUserEnabled) {
@@ -151,6 +154,17 @@ export const bringYourOwnAcrScenario: Scenario<BringYourOwnAcrFacts> = {
 			target: {kind: 'Workspace', name: workspace.name, id: workspace.id},
 			requires: [{scope: workspace.id, action: 'Microsoft.MachineLearningServices/workspaces/write'}],
 			azCommand: `az ml workspace update --update-dependent-resources --name ${workspace.name} --resource-group ${workspace.resourceGroup} --container-registry ${registryId}`,
+			async reversal() {
+				const before = (await gateway.getWorkspace(workspace.id)).containerRegistryId;
+				return before
+					? {kind: 'attach-registry', workspaceId: workspace.id, registryId: before, label: `workspace ${workspace.name} back to registry ${before.split('/').pop()}`}
+					: {
+							kind: 'irreversible',
+							label: `registry ${registryName} attached to workspace ${workspace.name}`,
+							reason: 'a workspace that had no container registry cannot be set back to none',
+							keeps: [registryId],
+						};
+			},
 			async check() {
 				const current = await gateway.getWorkspace(workspace.id);
 				return sameResourceId(current.containerRegistryId, registryId)

@@ -178,6 +178,9 @@ export const computeAcrPullScenario: Scenario<ComputeAcrPullFacts> = {
 				target: {kind: 'Compute cluster', name: computeName, id: computeId},
 				requires: computeWriteRequirements(workspace.id, identity),
 				azCommand: `az ml compute create --name ${computeName} --type amlcompute --size ${definition.vmSize} --min-instances ${definition.minNodes} --max-instances ${definition.maxNodes} ${identityArguments(identity)} --workspace-name ${workspace.name} --resource-group ${resourceGroup}`,
+				async reversal() {
+					return {kind: 'delete', resourceType: 'compute', id: computeId, label: `compute cluster ${computeName}`};
+				},
 				async check() {
 					const found = await gateway.findCompute(computeId);
 					return found ? {satisfied: true, detail: `compute ${computeName} already exists`} : {satisfied: false, detail: 'not created yet'};

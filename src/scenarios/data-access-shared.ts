@@ -84,6 +84,11 @@ export function identityDatastoreStep(gateway: AzureGateway, workspace: {id: str
 		azCommand: `az ml datastore create --file datastore-${name}.yml --workspace-name ${workspace.name} --resource-group ${workspace.resourceGroup}`,
 		note: `No key, no SAS: access is checked against the identity that reads the data. datastore-${name}.yml: type ${cliType}, account_name ${account.name}, ${account.isHnsEnabled ? 'filesystem' : 'container_name'} ${container}, no credentials.`,
 		requires: [{scope: workspace.id, action: 'Microsoft.MachineLearningServices/workspaces/datastores/write'}],
+		async reversal() {
+			return (await gateway.findDatastore(workspace.id, name))
+				? {kind: 'irreversible', label: `datastore ${name}, updated`, reason: 'it existed before with other settings, and undo does not keep a copy of them'}
+				: {kind: 'delete', resourceType: 'datastore', id: `${workspace.id}/datastores/${name}`, label: `datastore ${name}`};
+		},
 		async check() {
 			const existing = await gateway.findDatastore(workspace.id, name);
 			if (!existing) return {satisfied: false, detail: 'not created yet'};

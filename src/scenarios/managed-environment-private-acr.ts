@@ -132,6 +132,11 @@ export const managedEnvironmentScenario: Scenario<ManagedEnvironmentFacts> = {
 			azCommand: `workspace.set_connection(name="${connection}", category="ACR", target="${loginServer}", authType="RegistryConnection", value={"ResourceId": "${identityId}", "ClientId": "<client ID>"})`,
 			note: 'authType ManagedIdentity with the identity resource ID and client ID (SDK v1: RegistryConnection).',
 			requires: [{scope: workspace.id, action: 'Microsoft.MachineLearningServices/workspaces/connections/write'}],
+			async reversal() {
+				return (await gateway.findConnection(workspace.id, connection))
+					? {kind: 'irreversible', label: `connection ${connection}, replaced`, reason: 'it existed before with another target, and undo does not keep a copy of it'}
+					: {kind: 'delete', resourceType: 'connection', id: `${workspace.id}/connections/${connection}`, label: `workspace connection ${connection}`};
+			},
 			async check() {
 				const existing: ConnectionSummary | undefined = await gateway.findConnection(workspace.id, connection);
 				return existing && existing.target === loginServer && existing.authType === 'ManagedIdentity'

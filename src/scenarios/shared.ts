@@ -97,6 +97,9 @@ export function createIdentityStep(gateway: AzureGateway, identityId: string, lo
 		target: {kind: 'User-assigned identity', name, id: identityId},
 		azCommand: `az identity create --name ${name} --resource-group ${resourceGroup} --location ${location}`,
 		requires: [{scope: resourceGroupOf(identityId), action: 'Microsoft.ManagedIdentity/userAssignedIdentities/write'}],
+		async reversal() {
+			return {kind: 'delete', resourceType: 'identity', id: identityId, label: `user-assigned identity ${name}`};
+		},
 		async check() {
 			const existing = await gateway.findIdentity(identityId);
 			return existing ? {satisfied: true, detail: `identity ${name} already exists`} : {satisfied: false, detail: 'not created yet'};
@@ -160,6 +163,19 @@ export function setComputeIdentityStep(gateway: AzureGateway, compute: ComputeSu
 		azCommand: `az ml compute update --name ${compute.name} --workspace-name ${workspaceName} --resource-group ${resourceGroup} ${identityArguments(wanted)}`,
 		note: 'API 2022-10-01 cannot PATCH a compute identity: the step PUTs the whole compute again with the new identity.',
 		requires: computeWriteRequirements(compute.id, wanted),
+		async reversal() {
+			// Read now, before the write: this is what undo gives back.
+			const before = (await gateway.findCompute(compute.id))?.identity ?? compute.identity;
+			return {
+				kind: 'set-compute-identity',
+				computeId: compute.id,
+				identity:
+					before.type === 'UserAssigned'
+						? {type: 'UserAssigned', userAssignedIds: before.userAssigned.map((uai) => uai.id)}
+						: {type: before.type === 'SystemAssigned' ? 'SystemAssigned' : 'None'},
+				label: `compute ${compute.name} back to ${describeIdentity(before)}${before.type === 'SystemAssigned' ? ' (Azure issues a new principal: roles the old one held do not carry over)' : ''}`,
+			};
+		},
 		async check() {
 			const current = await gateway.findCompute(compute.id);
 			if (!current) throw Object.assign(new Error(`Compute ${compute.name} no longer exists.`), {code: 'ResourceNotFound'});
@@ -192,6 +208,9 @@ export function disableAdminUserStep(gateway: AzureGateway, registry: RegistrySu
 		azCommand: `az acr update --name ${registry.name} --resource-group ${registry.resourceGroup} --admin-enabled false`,
 		note: 'Azure Machine Learning then uses managed identities to build and pull images.',
 		requires: [{scope: registry.id, action: 'Microsoft.ContainerRegistry/registries/write'}],
+		async reversal() {
+			return {kind: 'set-admin-user', registryId: registry.id, enabled: true, label: `the admin user on registry ${registry.name}, enabled again`};
+		},
 		async check() {
 			const current = await gateway.findRegistry(registry.id);
 			if (!current) throw Object.assign(new Error(`Registry ${registry.name} no longer exists.`), {code: 'ResourceNotFound'});

@@ -147,6 +147,17 @@ export const addWorkspaceIdentityScenario: Scenario<AddWorkspaceIdentityFacts> =
 				{scope: workspace.id, action: 'Microsoft.MachineLearningServices/workspaces/write'},
 				...(addedId ? [{scope: addedId, action: 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action'}] : []),
 			],
+			async reversal() {
+				const current = (await gateway.getWorkspace(workspace.id)).identity;
+				return current.type === 'SystemAssigned,UserAssigned'
+					? {
+							kind: 'set-workspace-user-assigned',
+							workspaceId: workspace.id,
+							userAssignedIds: current.userAssigned.map((uai) => uai.id),
+							label: `${workspace.name}'s user-assigned identities back to ${listing(current.userAssigned.map((uai) => uai.id))}`,
+						}
+					: {kind: 'irreversible', label: `${workspace.name}'s identity set to SystemAssigned,UserAssigned`, reason: irreversible, keeps: after};
+			},
 			async check() {
 				const current = (await gateway.getWorkspace(workspace.id)).identity;
 				const same =

@@ -524,6 +524,14 @@ function accessPolicyStep(gateway: AzureGateway, vault: KeyVaultSummary, identit
 			` --certificate-permissions ${list(accessPolicyPermissions.certificates)} --storage-permissions ${list(accessPolicyPermissions.storage)}`,
 		note: `${vault.name} uses the access-policy permission model: Azure RBAC data roles do not apply to it.`,
 		requires: [{scope: vault.id, action: 'Microsoft.KeyVault/vaults/accessPolicies/write'}],
+		async reversal() {
+			const [current, principal] = await Promise.all([read(), principalId()]);
+			const label = `${identityName}'s access policy on key vault ${vault.name}`;
+			// Removing the entry would also take away what the identity had before the session.
+			return current.accessPolicies.some((policy) => policy.objectId.toLowerCase() === principal.toLowerCase())
+				? {kind: 'irreversible', label, reason: 'the identity had some permissions on the vault before, and undo cannot tell them apart'}
+				: {kind: 'remove-access-policy', vaultId: vault.id, objectId: principal, label};
+		},
 		async check() {
 			const [current, principal] = await Promise.all([read(), principalId()]);
 			const missing = policyMissing(current.accessPolicies, principal);
@@ -595,6 +603,9 @@ function createWorkspaceStep(gateway: AzureGateway, choice: Chosen, yamlPath: st
 		azCommand: `az ml workspace create -f ${yamlPath} --subscription ${parseSubscription(workspaceId)} --resource-group ${resourceGroup} --name ${workspaceName}${cmkArgument}`,
 		note: 'Created only now: the identity needs its roles on the linked resources before the workspace uses them.',
 		requires,
+		async reversal() {
+			return {kind: 'delete', resourceType: 'workspace', id: workspaceId, label: `workspace ${workspaceName}`};
+		},
 		async check() {
 			const problems = await differences();
 			if (!problems) return {satisfied: false, detail: 'not created yet'};

@@ -5,7 +5,7 @@ import Conf from 'conf';
 import type {StepJournal, StepJournalEntry} from '../plan/runner.js';
 
 export type SessionMode = 'demo' | 'azure';
-export type SessionStatus = 'choosing' | 'running' | 'completed' | 'failed';
+export type SessionStatus = 'choosing' | 'running' | 'completed' | 'failed' | 'undone';
 
 /** What the user chose, saved the moment each choice is made. Never a token or a secret. */
 export interface SessionChoices {
@@ -25,6 +25,8 @@ export interface SessionRecord {
 	readonly status: SessionStatus;
 	readonly choices: SessionChoices;
 	readonly steps: Readonly<Record<string, StepJournalEntry>>;
+	/** The journal of undoing this session, kept apart so the record of what it changed stays intact. */
+	readonly undoSteps?: Readonly<Record<string, StepJournalEntry>>;
 }
 
 export interface UnreadableSession {
@@ -175,5 +177,13 @@ export class Session implements StepJournal {
 
 	write(stepId: string, entry: StepJournalEntry): void {
 		this.#update({steps: {...this.record.steps, [stepId]: entry}});
+	}
+
+	/** Where undoing the session journals its own steps (so an interrupted undo resumes too). */
+	undoJournal(): StepJournal {
+		return {
+			read: () => this.record.undoSteps ?? {},
+			write: (stepId, entry) => this.#update({undoSteps: {...this.record.undoSteps, [stepId]: entry}}),
+		};
 	}
 }

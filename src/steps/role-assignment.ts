@@ -29,6 +29,10 @@ export function roleAssignmentName(scope: string, principalId: string, roleDefin
 	return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+export function roleAssignmentId(scope: string, name: string): string {
+	return `${scope.replace(/\/$/, '')}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+}
+
 function guidOf(roleDefinitionId: string): string {
 	return (roleDefinitionId.split('/').pop() ?? roleDefinitionId).toLowerCase();
 }
@@ -118,6 +122,17 @@ export function roleAssignmentStep(options: RoleAssignmentStepOptions): PlanStep
 		azCommand: options.azCommand,
 		...(options.note ? {note: options.note} : {}),
 		requires: [{scope, action: 'Microsoft.Authorization/roleAssignments/write'}],
+
+		async reversal() {
+			const principalId = await options.principalId();
+			const role = await roles.resolve(scope, roleName);
+			return {
+				kind: 'delete',
+				resourceType: 'roleAssignment',
+				id: roleAssignmentId(scope, roleAssignmentName(scope, principalId, role.guid)),
+				label: `${roleName} for ${options.principalLabel} on ${options.scopeLabel}`,
+			};
+		},
 
 		async check() {
 			const {match} = await existing(await options.principalId());

@@ -29,6 +29,10 @@ export function writeFileStep(options: {
 		// No Azure command: the file is the output.
 		azCommand: '',
 		...(options.note ? {note: options.note} : {}),
+		async reversal() {
+			const previousContent = await readIfPresent(path);
+			return {kind: 'restore-file', path, ...(previousContent === undefined ? {} : {previousContent}), label: `file ${path}`};
+		},
 		async check() {
 			const current = await readIfPresent(path);
 			return current === (await content())

@@ -3,7 +3,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {DEMO_TENANT} from '../../src/emulator/index.js';
 import type {Plan} from '../../src/plan/plan.js';
-import {runPlan, type RunResult} from '../../src/plan/runner.js';
+import {runPlan, type RunResult, type StepJournal} from '../../src/plan/runner.js';
 import {nextQuestion, type Answers, type Scenario, type ScenarioContext} from '../../src/scenarios/scenario.js';
 import type {EmulatedAzure} from './emulated-azure.js';
 
@@ -27,6 +27,7 @@ export async function runScenario(
 	workspaceId: string,
 	given: Answers,
 	outputDirectory = mkdtempSync(join(tmpdir(), 'aml-identity-output-')),
+	journal?: StepJournal,
 ): Promise<ScenarioRun> {
 	const workspace = await azure.gateway.getWorkspace(workspaceId);
 	const context: ScenarioContext = {
@@ -54,10 +55,22 @@ export async function runScenario(
 		asked.push(question.id);
 	}
 	const plan = scenario.buildPlan(context, preparation.facts, answers);
-	const result = await runPlan(plan);
+	const result = await runPlan(plan, journal ? {journal} : {});
 	return {context, asked, findings: preparation.findings, plan, result, summary: scenario.summarize(preparation.facts, answers, result)};
 }
 
 export function states(result: RunResult): Record<string, string> {
 	return Object.fromEntries(result.steps.map((step) => [step.stepId, step.error ? `${step.state}: ${step.error.code} ${step.error.message}` : step.state]));
+}
+
+/** A journal in memory, as a session keeps it on disk. */
+export function memoryJournal(): StepJournal & {entries: Record<string, import('../../src/plan/runner.js').StepJournalEntry>} {
+	const entries: Record<string, import('../../src/plan/runner.js').StepJournalEntry> = {};
+	return {
+		entries,
+		read: () => ({...entries}),
+		write: (stepId, entry) => {
+			entries[stepId] = entry;
+		},
+	};
 }
