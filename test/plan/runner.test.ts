@@ -115,4 +115,47 @@ describe('runPlan', () => {
 		expect(result.steps[0]?.state).toBe('skipped');
 		expect(resource.applyCalls).toBe(0);
 	});
+
+	describe('what undo needs', () => {
+		const reversal = {kind: 'delete', resourceType: 'identity', id: '/x/id-a', label: 'identity a'} as const;
+		const reversible = (resource: FakeResource): PlanStep => ({...idempotentStep('a', resource), reversal: async () => reversal});
+
+		it('journals the reversal before the write, and keeps it with a done step', async () => {
+			const resource = {applied: false, applyCalls: 0};
+			const seen: (StepJournalEntry | undefined)[] = [];
+			const journal = memoryJournal();
+			const step = reversible(resource);
+			const watched: PlanStep = {...step, apply: async (report) => {
+				seen.push(journal.entries['a']);
+				await step.apply(report);
+			}};
+			await runPlan({scenarioId: 's', title: 'T', steps: [watched]}, {journal});
+			expect(seen[0]).toMatchObject({state: 'running', phase: 'apply', reversal});
+			expect(journal.entries['a']).toMatchObject({state: 'done', title: 'Step a', reversal});
+		});
+
+		it('keeps no reversal for a step that was already in place: undo never touches it', async () => {
+			const journal = memoryJournal();
+			await runPlan({scenarioId: 's', title: 'T', steps: [reversible({applied: true, applyCalls: 0})]}, {journal});
+			expect(journal.entries['a']?.state).toBe('skipped');
+			expect(journal.entries['a']?.reversal).toBeUndefined();
+		});
+
+		it("counts a write that landed before the process died as the session's own, with its reversal", async () => {
+			const journal = memoryJournal({a: {state: 'running', phase: 'apply', reversal, at: '2026-01-01T00:00:00.000Z'}});
+			const resource = {applied: true, applyCalls: 0};
+			const result = await runPlan({scenarioId: 's', title: 'T', steps: [reversible(resource)]}, {journal});
+			expect(resource.applyCalls).toBe(0);
+			expect(result.steps[0]?.state).toBe('done');
+			expect(journal.entries['a']).toMatchObject({state: 'done', reversal});
+			expect(journal.entries['a']?.detail).toContain('written by an earlier attempt of this session');
+		});
+
+		it('keeps the first attempt\'s reversal when a failed step is retried', async () => {
+			const first = {kind: 'set-admin-user', registryId: '/r', enabled: true, label: 'first'} as const;
+			const journal = memoryJournal({a: {state: 'failed', reversal: first, at: '2026-01-01T00:00:00.000Z'}});
+			await runPlan({scenarioId: 's', title: 'T', steps: [reversible({applied: false, applyCalls: 0})]}, {journal});
+			expect(journal.entries['a']).toMatchObject({state: 'done', reversal: first});
+		});
+	});
 });
