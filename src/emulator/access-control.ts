@@ -37,8 +37,10 @@ export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction>> = {
 	// Microsoft.MachineLearningServices
 	[`PUT ${WS}`]: {action: 'Microsoft.MachineLearningServices/workspaces/write'},
 	[`PATCH ${WS}`]: {action: 'Microsoft.MachineLearningServices/workspaces/write'},
+	[`DELETE ${WS}`]: {action: 'Microsoft.MachineLearningServices/workspaces/delete'},
 	[`PUT ${WS}/computes/{computeName}`]: {action: 'Microsoft.MachineLearningServices/workspaces/computes/write'},
 	[`PATCH ${WS}/computes/{computeName}`]: {action: 'Microsoft.MachineLearningServices/workspaces/computes/write'},
+	[`DELETE ${WS}/computes/{computeName}`]: {action: 'Microsoft.MachineLearningServices/workspaces/computes/delete'},
 	[`PUT ${WS}/connections/{connectionName}`]: {action: 'Microsoft.MachineLearningServices/workspaces/connections/write'},
 	[`DELETE ${WS}/connections/{connectionName}`]: {action: 'Microsoft.MachineLearningServices/workspaces/connections/delete'},
 	[`PUT ${WS}/datastores/{name}`]: {action: 'Microsoft.MachineLearningServices/workspaces/datastores/write'},
@@ -48,6 +50,7 @@ export const ROUTE_ACTIONS: Readonly<Record<string, RouteAction>> = {
 	['POST /subscriptions/{subscriptionId}/providers/Microsoft.ContainerRegistry/checkNameAvailability']: {action: null},
 	[`PUT ${RG}/Microsoft.ContainerRegistry/registries/{registryName}`]: {action: 'Microsoft.ContainerRegistry/registries/write'},
 	[`PATCH ${RG}/Microsoft.ContainerRegistry/registries/{registryName}`]: {action: 'Microsoft.ContainerRegistry/registries/write'},
+	[`DELETE ${RG}/Microsoft.ContainerRegistry/registries/{registryName}`]: {action: 'Microsoft.ContainerRegistry/registries/delete'},
 	// Microsoft.Authorization
 	['PUT /{*scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}']: {action: 'Microsoft.Authorization/roleAssignments/write'},
 	['DELETE /{*scope}/providers/Microsoft.Authorization/roleAssignments/{roleAssignmentName}']: {action: 'Microsoft.Authorization/roleAssignments/delete'},

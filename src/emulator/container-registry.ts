@@ -1,6 +1,6 @@
 /**
  * Microsoft.ContainerRegistry 2025-11-01: registries (list by subscription / resource group, get,
- * PUT create and PATCH update as long-running operations, name availability) and their
+ * PUT create, PATCH update and DELETE as long-running operations, name availability) and their
  * `operationStatuses` resources.
  */
 import {randomUUID} from 'node:crypto';
@@ -27,6 +27,7 @@ const NAMESPACE = 'Microsoft.ContainerRegistry';
 const REGISTRY_PATTERN = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroupName}/providers/${NAMESPACE}/registries/{registryName}`;
 export const REGISTRY_UPDATE_OPERATION = `${NAMESPACE}/registries/update`;
 export const REGISTRY_CREATE_OPERATION = `${NAMESPACE}/registries/create`;
+export const REGISTRY_DELETE_OPERATION = `${NAMESPACE}/registries/delete`;
 /** Registry names taken outside the demo tenant (registry names are global, like their DNS names). */
 export const RESERVED_REGISTRY_NAMES = ['contoso', 'mlregistry', 'myregistry', 'acrdemo', 'azureml'] as const;
 const REGISTRY_NAME_RE = /^[a-zA-Z0-9]{5,50}$/;
@@ -157,6 +158,14 @@ function pendingOperationFor(state: EmulatorState, resourceKey: string): Operati
 	return Object.values(state.operations).find((op) => op.resourceKey === resourceKey && op.status === 'InProgress');
 }
 
+/** 409 when another operation is still running on the registry. */
+function refuseWhileBusy(state: EmulatorState, resourceKey: string, registryName: string): void {
+	const pending = pendingOperationFor(state, resourceKey);
+	if (!pending) return;
+	const doing = pending.kind === REGISTRY_DELETE_OPERATION ? 'deleted' : 'updated';
+	throw new ArmError(409, 'Conflict', `The registry '${registryName}' is currently being ${doing} by another operation. Please retry after the operation completes.`);
+}
+
 const completeRegistryUpdate: OperationApplier = (state, operation, now) => {
 	const registry = state.registries[operation.resourceKey];
 	if (!registry) {
@@ -177,13 +186,7 @@ function updateRegistry(ctx: RequestContext): ArmResponse {
 	const body = requireObjectBody(ctx);
 	const patch = validateRegistryUpdate(body);
 	const resourceKey = registry.id.toLowerCase();
-	if (pendingOperationFor(ctx.state, resourceKey)) {
-		throw new ArmError(
-			409,
-			'Conflict',
-			`The registry '${registry.name}' is currently being updated by another operation. Please retry after the operation completes.`,
-		);
-	}
+	refuseWhileBusy(ctx.state, resourceKey, registry.name);
 	const startedAt = ctx.now();
 	const name = `registries-${randomUUID()}`;
 	const operationId = `${registry.id}/operationStatuses/${name}`;
@@ -302,6 +305,76 @@ const completeRegistryCreate: OperationApplier = (state, operation) => {
 	operation.status = 'Succeeded';
 };
 
+/**
+ * Registries_Delete (final-state-via location): 204 when the registry does not exist; else 202 with
+ * Location (its operationStatuses resource) and Retry-After, no Azure-AsyncOperation (as the spec and
+ * RegistryDelete.json say). The registry shows Deleting until lroDurationMs has passed, then it is
+ * gone; workspaces that name it keep the dangling id and role assignments on it stay, as in Azure.
+ */
+function deleteRegistry(ctx: RequestContext): ArmResponse {
+	const {subscriptionId, resourceGroupName, registryName} = ctx.params as Record<'subscriptionId' | 'resourceGroupName' | 'registryName', string>;
+	const group = requireResourceGroup(ctx, subscriptionId, resourceGroupName);
+	const resourceKey = `${group.id}/providers/${NAMESPACE}/registries/${registryName}`.toLowerCase();
+	const registry = ctx.state.registries[resourceKey];
+	if (!registry) return {status: 204};
+	refuseWhileBusy(ctx.state, resourceKey, registry.name);
+	registry.properties.provisioningState = 'Deleting';
+	const startedAt = ctx.now();
+	const name = `registries-${randomUUID()}`;
+	const operationId = `${registry.id}/operationStatuses/${name}`;
+	ctx.startOperation({
+		id: operationId,
+		name,
+		kind: REGISTRY_DELETE_OPERATION,
+		resourceKey,
+		status: 'InProgress',
+		startTime: new Date(startedAt).toISOString(),
+		completesAt: startedAt + ctx.options.lroDurationMs,
+		payload: {},
+	});
+	return {
+		status: 202,
+		headers: {Location: `${ctx.baseUrl}${operationId}?api-version=${ctx.apiVersion}`, 'Retry-After': String(ctx.options.retryAfterSeconds)},
+	};
+}
+
+const completeRegistryDelete: OperationApplier = (state, operation) => {
+	const registry = state.registries[operation.resourceKey];
+	if (registry) {
+		delete state.registries[operation.resourceKey];
+		// Its system-assigned service principal goes with it; role assignments to it stay behind (as in Azure).
+		if (isPlainObject(registry.identity) && typeof registry.identity.principalId === 'string') delete state.principals[registry.identity.principalId.toLowerCase()];
+	}
+	operation.status = 'Succeeded';
+};
+
+/**
+ * GET operationStatuses/{name}. A create or update polls it as its Azure-AsyncOperation: 200 with the
+ * status body. A delete polls it as its Location: 202 while running, then 200 with the status body,
+ * or the operation's error; it answers after the registry is gone.
+ */
+function getOperationStatus(ctx: RequestContext): ArmResponse {
+	const {subscriptionId, resourceGroupName, registryName, operationName} = ctx.params as Record<'subscriptionId' | 'resourceGroupName' | 'registryName' | 'operationName', string>;
+	const group = requireResourceGroup(ctx, subscriptionId, resourceGroupName);
+	const registryId = `${group.id}/providers/${NAMESPACE}/registries/${registryName}`;
+	const operation = ctx.state.operations[`${registryId}/operationStatuses/${operationName}`.toLowerCase()];
+	if (!operation) {
+		const registry = findRegistry(ctx, subscriptionId, resourceGroupName, registryName);
+		throw errors.resourceNotFound(`${NAMESPACE}/registries/operationStatuses`, `${registry.name}/${operationName}`, resourceGroupName);
+	}
+	const retryAfter = {'Retry-After': String(ctx.options.retryAfterSeconds)};
+	if (operation.kind !== REGISTRY_DELETE_OPERATION) {
+		return {status: 200, body: operationStatusBody(operation), headers: operation.status === 'InProgress' ? retryAfter : {}};
+	}
+	if (operation.status === 'InProgress') {
+		return {status: 202, headers: {Location: `${ctx.baseUrl}${ctx.path}?${new URLSearchParams(ctx.query).toString()}`, ...retryAfter}};
+	}
+	if (operation.status !== 'Succeeded') {
+		throw new ArmError(500, operation.error?.code ?? 'InternalServerError', operation.error?.message ?? 'The operation failed.');
+	}
+	return {status: 200, body: operationStatusBody(operation)};
+}
+
 /** Registries_CheckNameAvailability: RegistryNameStatus. */
 function checkNameAvailability(ctx: RequestContext): ArmResponse {
 	requireSubscription(ctx, ctx.params.subscriptionId!);
@@ -367,24 +440,18 @@ export const containerRegistryProvider: ProviderModule = {
 				}),
 				PUT: createRegistry,
 				PATCH: updateRegistry,
+				DELETE: deleteRegistry,
 			},
 		},
 		{
 			pattern: `${REGISTRY_PATTERN}/operationStatuses/{operationName}`,
 			apiVersions: CONTAINER_REGISTRY_API_VERSIONS,
-			methods: {
-				GET: (ctx) => {
-					const registry = findRegistry(ctx, ctx.params.subscriptionId!, ctx.params.resourceGroupName!, ctx.params.registryName!);
-					const operation = ctx.state.operations[`${registry.id}/operationStatuses/${ctx.params.operationName!}`.toLowerCase()];
-					if (!operation) {
-						throw errors.resourceNotFound(`${NAMESPACE}/registries/operationStatuses`, `${registry.name}/${ctx.params.operationName!}`, ctx.params.resourceGroupName!);
-					}
-					const headers: Record<string, string> = {};
-					if (operation.status === 'InProgress') headers['Retry-After'] = String(ctx.options.retryAfterSeconds);
-					return {status: 200, body: operationStatusBody(operation), headers};
-				},
-			},
+			methods: {GET: getOperationStatus},
 		},
 	],
-	operations: {[REGISTRY_UPDATE_OPERATION]: completeRegistryUpdate, [REGISTRY_CREATE_OPERATION]: completeRegistryCreate},
+	operations: {
+		[REGISTRY_UPDATE_OPERATION]: completeRegistryUpdate,
+		[REGISTRY_CREATE_OPERATION]: completeRegistryCreate,
+		[REGISTRY_DELETE_OPERATION]: completeRegistryDelete,
+	},
 };

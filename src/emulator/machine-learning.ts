@@ -1,8 +1,9 @@
 /**
- * Microsoft.MachineLearningServices 2022-10-01: workspaces (list, get, PATCH update as a
- * long-running operation), workspace computes (list, get, PUT create-or-update as a long-running
- * operation, PATCH scale settings) and workspace connections (PUT, GET, DELETE, list), plus the
- * `computeOperationsStatus` / `workspaceOperationsStatus` resources their LROs point at.
+ * Microsoft.MachineLearningServices 2022-10-01: workspaces (list, get, PUT create-or-update, PATCH
+ * update and DELETE as long-running operations), workspace computes (list, get, PUT create-or-update
+ * and DELETE as long-running operations, PATCH scale settings) and workspace connections (PUT, GET,
+ * DELETE, list), plus the `computeOperationsStatus` / `workspaceOperationsStatus` resources their
+ * LROs point at.
  */
 import {randomUUID} from 'node:crypto';
 import {
@@ -36,6 +37,9 @@ export const CONNECTION_TYPE = `${NAMESPACE}/workspaces/connections`;
 export const COMPUTE_CREATE_OPERATION = `${NAMESPACE}/workspaces/computes/createOrUpdate`;
 export const WORKSPACE_UPDATE_OPERATION = `${NAMESPACE}/workspaces/update`;
 export const WORKSPACE_CREATE_OPERATION = `${NAMESPACE}/workspaces/createOrUpdate`;
+export const COMPUTE_DELETE_OPERATION = `${NAMESPACE}/workspaces/computes/delete`;
+export const WORKSPACE_DELETE_OPERATION = `${NAMESPACE}/workspaces/delete`;
+const DELETE_OPERATIONS: readonly string[] = [COMPUTE_DELETE_OPERATION, WORKSPACE_DELETE_OPERATION];
 
 const COMPUTE_TYPES = ['AKS', 'Kubernetes', 'AmlCompute', 'ComputeInstance', 'DataFactory', 'VirtualMachine', 'HDInsight', 'Databricks', 'DataLakeAnalytics', 'SynapseSpark'] as const;
 const CONNECTION_AUTH_TYPES = ['PAT', 'ManagedIdentity', 'UsernamePassword', 'None', 'SAS'] as const;
@@ -141,6 +145,14 @@ export function grantAcrPullOnWorkspaceRegistry(state: EmulatorState, workspace:
 
 function pendingOperationFor(state: EmulatorState, resourceKey: string): OperationRecord | undefined {
 	return Object.values(state.operations).find((op) => op.resourceKey === resourceKey && op.status === 'InProgress');
+}
+
+/** 409 when another operation is still running on the resource (`what` names it, e.g. "compute 'cpu'"). */
+function refuseWhileBusy(state: EmulatorState, resourceKey: string, what: string): void {
+	const pending = pendingOperationFor(state, resourceKey);
+	if (!pending) return;
+	const doing = DELETE_OPERATIONS.includes(pending.kind) ? 'deleted' : 'created or updated';
+	throw new ArmError(409, 'Conflict', `The ${what} is being ${doing} by another operation. Retry after it completes.`);
 }
 
 function operationStatusBody(operation: OperationRecord): JsonObject {
@@ -296,9 +308,7 @@ function putCompute(ctx: RequestContext): ArmResponse {
 	requireLinkedIdentityAccess(ctx, `${NAMESPACE}/workspaces/computes/write`, linkedUserAssignedIdentities(body));
 	const key = `${workspace.id}/computes/${ctx.params.computeName!}`.toLowerCase();
 	const existing = ctx.state.computes[key];
-	if (pendingOperationFor(ctx.state, key)) {
-		throw new ArmError(409, 'Conflict', `The compute '${existing?.name ?? ctx.params.computeName!}' is being created or updated by another operation. Retry after it completes.`);
-	}
+	refuseWhileBusy(ctx.state, key, `compute '${existing?.name ?? ctx.params.computeName!}'`);
 	const compute = buildCompute(ctx, workspace, existing, body);
 	const {identity, newSystemPrincipal} = resolveComputeIdentity(ctx.state, body.identity, existing?.identity);
 	if (identity) compute.identity = identity;
@@ -360,9 +370,7 @@ function patchCompute(ctx: RequestContext): ArmResponse {
 	const outer = body.properties;
 	const inner = isPlainObject(outer) ? outer.properties : undefined;
 	if (!isPlainObject(inner) || inner.scaleSettings === undefined) throw badRequest("'properties.properties.scaleSettings' is required.");
-	if (pendingOperationFor(ctx.state, compute.id.toLowerCase())) {
-		throw new ArmError(409, 'Conflict', `The compute '${compute.name}' is being created or updated by another operation. Retry after it completes.`);
-	}
+	refuseWhileBusy(ctx.state, compute.id.toLowerCase(), `compute '${compute.name}'`);
 	const scaleSettings = validateScaleSettings(inner.scaleSettings, 'properties.properties.scaleSettings');
 	const amlProps = isPlainObject(compute.properties.properties) ? compute.properties.properties : {};
 	amlProps.scaleSettings = scaleSettings;
@@ -377,6 +385,77 @@ function patchCompute(ctx: RequestContext): ArmResponse {
 	ctx.commit();
 	return {status: 200, body: compute};
 }
+
+// ---------------------------------------------------------------- compute DELETE
+
+const UNDERLYING_RESOURCE_ACTIONS = ['Delete', 'Detach'] as const;
+
+/** A query parameter by case-insensitive name, as ASP.NET binds it. */
+function queryValue(ctx: RequestContext, name: string): string | undefined {
+	return Object.entries(ctx.query).find(([k]) => k.toLowerCase() === name.toLowerCase())?.[1];
+}
+
+/** The principal of a system-assigned identity (workspace or compute), if it has one. */
+function systemPrincipalOf(identity: unknown): string | undefined {
+	if (!isPlainObject(identity) || !String(identity.type).includes('SystemAssigned')) return undefined;
+	return typeof identity.principalId === 'string' ? identity.principalId : undefined;
+}
+
+/** Removes a compute; its system-assigned service principal goes with it, role assignments to it stay behind (as in Azure). */
+function removeCompute(state: EmulatorState, key: string): void {
+	const compute = state.computes[key];
+	if (!compute) return;
+	delete state.computes[key];
+	const principal = systemPrincipalOf(compute.identity);
+	if (principal) delete state.principals[principal.toLowerCase()];
+}
+
+/**
+ * Compute_Delete: `underlyingResourceAction` (Delete or Detach) is required, 400 without it (checked
+ * first, like the service's parameter binding); 204 when the compute does not exist; else 202 with
+ * Azure-AsyncOperation and Location. The compute shows Deleting until lroDurationMs has passed, then
+ * it is gone. Either action only removes the compute from the emulator: an attached AKS cluster stays.
+ */
+function deleteCompute(ctx: RequestContext): ArmResponse {
+	const raw = queryValue(ctx, 'underlyingResourceAction');
+	const action = match(UNDERLYING_RESOURCE_ACTIONS, raw);
+	if (!action) {
+		throw badRequest(
+			raw === undefined
+				? `The query parameter 'underlyingResourceAction' is required. Allowed values are: ${UNDERLYING_RESOURCE_ACTIONS.join(', ')}.`
+				: `The value '${raw}' of query parameter 'underlyingResourceAction' is invalid. Allowed values are: ${UNDERLYING_RESOURCE_ACTIONS.join(', ')}.`,
+		);
+	}
+	const workspace = workspaceFromParams(ctx);
+	const key = `${workspace.id}/computes/${ctx.params.computeName!}`.toLowerCase();
+	const compute = ctx.state.computes[key];
+	if (!compute) return {status: 204};
+	refuseWhileBusy(ctx.state, key, `compute '${compute.name}'`);
+	compute.properties.provisioningState = 'Deleting';
+	const startedAt = ctx.now();
+	const name = randomUUID();
+	const id = operationId(subscriptionOf(workspace.id), workspace.location, 'computeOperationsStatus', name);
+	ctx.startOperation({
+		id,
+		name,
+		kind: COMPUTE_DELETE_OPERATION,
+		resourceKey: key,
+		status: 'InProgress',
+		startTime: new Date(startedAt).toISOString(),
+		completesAt: startedAt + ctx.options.lroDurationMs,
+		payload: {underlyingResourceAction: action},
+	});
+	const url = `${ctx.baseUrl}${id}?api-version=${ctx.apiVersion}&service=new`;
+	return {
+		status: 202,
+		headers: {'Azure-AsyncOperation': url, Location: `${url}&type=location`, 'Retry-After': String(ctx.options.retryAfterSeconds)},
+	};
+}
+
+const completeComputeDelete: OperationApplier = (state, operation) => {
+	removeCompute(state, operation.resourceKey);
+	operation.status = 'Succeeded';
+};
 
 // ---------------------------------------------------------------- workspace PATCH
 
@@ -531,9 +610,7 @@ function patchWorkspace(ctx: RequestContext): ArmResponse {
 	const body = requireObjectBody(ctx);
 	requireLinkedIdentityAccess(ctx, `${NAMESPACE}/workspaces/write`, linkedUserAssignedIdentities(body));
 	const key = workspace.id.toLowerCase();
-	if (pendingOperationFor(ctx.state, key)) {
-		throw new ArmError(409, 'Conflict', `The workspace '${workspace.name}' is being updated by another operation. Retry after it completes.`);
-	}
+	refuseWhileBusy(ctx.state, key, `workspace '${workspace.name}'`);
 	const patch = validateWorkspaceUpdate(ctx.state, workspace, body);
 	const identity = patch.identity as JsonObject | undefined;
 	const previousPrincipal = isPlainObject(workspace.identity) ? workspace.identity.principalId : undefined;
@@ -809,9 +886,7 @@ function putWorkspace(ctx: RequestContext): ArmResponse {
 	requireLinkedIdentityAccess(ctx, `${NAMESPACE}/workspaces/write`, linkedUserAssignedIdentities(body));
 	const key = `${group.id}/providers/${NAMESPACE}/workspaces/${workspaceName}`.toLowerCase();
 	const existing = ctx.state.workspaces[key];
-	if (pendingOperationFor(ctx.state, key)) {
-		throw new ArmError(409, 'Conflict', `The workspace '${existing?.name ?? workspaceName}' is being created or updated by another operation. Retry after it completes.`);
-	}
+	refuseWhileBusy(ctx.state, key, `workspace '${existing?.name ?? workspaceName}'`);
 	const at = isoNow(ctx);
 	const built = buildWorkspace(ctx.state, {subscriptionId: subscriptionOf(group.id), resourceGroup: group.name, name: workspaceName}, existing, body, at);
 	const previousPrincipal = isPlainObject(existing?.identity) ? existing.identity.principalId : undefined;
@@ -851,6 +926,55 @@ const completeWorkspaceCreate: OperationApplier = (state, operation, now) => {
 	state.workspaces[operation.resourceKey] = workspace;
 	// What Azure ML provisions with a new workspace: its default datastores.
 	if (payload.created) addDefaultDatastores(state, workspace, new Date(now).toISOString());
+	operation.status = 'Succeeded';
+};
+
+// ---------------------------------------------------------------- workspace DELETE
+
+/**
+ * Workspaces_Delete (2022-10-01: no `forceToPurge`, which later api-versions added with soft delete;
+ * this is a plain delete): 204 when the workspace does not exist; else 202 with Azure-AsyncOperation
+ * and Location. The workspace shows Deleting until lroDurationMs has passed, then it goes with its
+ * child resources (computes, connections, datastores). Linked resources (storage, key vault,
+ * registry, Application Insights) and role assignments stay, as in Azure.
+ */
+function deleteWorkspace(ctx: RequestContext): ArmResponse {
+	const {subscriptionId, resourceGroupName, workspaceName} = ctx.params as {subscriptionId: string; resourceGroupName: string; workspaceName: string};
+	const group = requireResourceGroup(ctx, subscriptionId, resourceGroupName);
+	const key = `${group.id}/providers/${NAMESPACE}/workspaces/${workspaceName}`.toLowerCase();
+	const workspace = ctx.state.workspaces[key];
+	if (!workspace) return {status: 204};
+	refuseWhileBusy(ctx.state, key, `workspace '${workspace.name}'`);
+	workspace.properties.provisioningState = 'Deleting';
+	const startedAt = ctx.now();
+	const name = randomUUID();
+	const id = operationId(subscriptionOf(workspace.id), workspace.location, 'workspaceOperationsStatus', name);
+	ctx.startOperation({
+		id,
+		name,
+		kind: WORKSPACE_DELETE_OPERATION,
+		resourceKey: key,
+		status: 'InProgress',
+		startTime: new Date(startedAt).toISOString(),
+		completesAt: startedAt + ctx.options.lroDurationMs,
+		payload: {},
+	});
+	return workspaceOperationAccepted(ctx, id);
+}
+
+const completeWorkspaceDelete: OperationApplier = (state, operation) => {
+	const key = operation.resourceKey;
+	const workspace = state.workspaces[key];
+	if (workspace) {
+		const under = `${key}/`;
+		for (const child of Object.keys(state.computes)) if (child.startsWith(under)) removeCompute(state, child);
+		for (const map of [state.connections, state.datastores]) {
+			for (const child of Object.keys(map)) if (child.startsWith(under)) delete map[child];
+		}
+		delete state.workspaces[key];
+		const principal = systemPrincipalOf(workspace.identity);
+		if (principal) delete state.principals[principal.toLowerCase()];
+	}
 	operation.status = 'Succeeded';
 };
 
@@ -974,10 +1098,27 @@ function findOperation(ctx: RequestContext, kind: 'computeOperationsStatus' | 'w
 	return operation;
 }
 
-function operationStatus(ctx: RequestContext, operation: OperationRecord): ArmResponse {
-	const headers: Record<string, string> = {};
-	if (operation.status === 'InProgress') headers['Retry-After'] = String(ctx.options.retryAfterSeconds);
-	return {status: 200, body: operationStatusBody(operation), headers};
+/**
+ * An operation status resource. Its Azure-AsyncOperation flavour is the status body; the Location
+ * flavour (`type=location`) is 202 while the operation runs, then its result: the resource it created
+ * or updated (`resource()`), nothing for a delete, or its error.
+ */
+function operationStatus(ctx: RequestContext, operation: OperationRecord, resource: () => TrackedResource | undefined): ArmResponse {
+	if (queryValue(ctx, 'type')?.toLowerCase() !== 'location') {
+		const headers: Record<string, string> = {};
+		if (operation.status === 'InProgress') headers['Retry-After'] = String(ctx.options.retryAfterSeconds);
+		return {status: 200, body: operationStatusBody(operation), headers};
+	}
+	if (operation.status === 'InProgress') {
+		return {status: 202, headers: {Location: `${ctx.baseUrl}${ctx.path}?${new URLSearchParams(ctx.query).toString()}`, 'Retry-After': String(ctx.options.retryAfterSeconds)}};
+	}
+	if (operation.status !== 'Succeeded') {
+		throw new ArmError(400, operation.error?.code ?? 'Failed', operation.error?.message ?? 'The operation failed.');
+	}
+	if (DELETE_OPERATIONS.includes(operation.kind)) return {status: 200};
+	const found = resource();
+	if (!found) throw new ArmError(404, 'ResourceNotFound', 'The resource no longer exists.');
+	return {status: 200, body: found};
 }
 
 // ---------------------------------------------------------------- provider
@@ -1012,6 +1153,7 @@ export const machineLearningProvider: ProviderModule = {
 				GET: (ctx) => ({status: 200, body: workspaceFromParams(ctx)}),
 				PUT: putWorkspace,
 				PATCH: patchWorkspace,
+				DELETE: deleteWorkspace,
 			},
 		},
 		{
@@ -1031,6 +1173,7 @@ export const machineLearningProvider: ProviderModule = {
 				GET: (ctx) => ({status: 200, body: findCompute(ctx)}),
 				PUT: putCompute,
 				PATCH: patchCompute,
+				DELETE: deleteCompute,
 			},
 		},
 		{
@@ -1057,7 +1200,12 @@ export const machineLearningProvider: ProviderModule = {
 		{
 			pattern: `/subscriptions/{subscriptionId}/providers/${NAMESPACE}/locations/{location}/computeOperationsStatus/{operationId}`,
 			apiVersions: MACHINE_LEARNING_API_VERSIONS,
-			methods: {GET: (ctx) => operationStatus(ctx, findOperation(ctx, 'computeOperationsStatus'))},
+			methods: {
+				GET: (ctx) => {
+					const operation = findOperation(ctx, 'computeOperationsStatus');
+					return operationStatus(ctx, operation, () => ctx.state.computes[operation.resourceKey]);
+				},
+			},
 		},
 		{
 			pattern: `/subscriptions/{subscriptionId}/providers/${NAMESPACE}/locations/{location}/workspaceOperationsStatus/{operationId}`,
@@ -1065,25 +1213,16 @@ export const machineLearningProvider: ProviderModule = {
 			methods: {
 				GET: (ctx) => {
 					const operation = findOperation(ctx, 'workspaceOperationsStatus');
-					const type = Object.entries(ctx.query).find(([k]) => k.toLowerCase() === 'type')?.[1];
-					if (type?.toLowerCase() !== 'location') return operationStatus(ctx, operation);
-					// The Location flavour: 202 while running, then the updated workspace (or the error).
-					if (operation.status === 'InProgress') {
-						return {status: 202, headers: {Location: `${ctx.baseUrl}${ctx.path}?${new URLSearchParams(ctx.query).toString()}`, 'Retry-After': String(ctx.options.retryAfterSeconds)}};
-					}
-					if (operation.status !== 'Succeeded') {
-						throw new ArmError(400, operation.error?.code ?? 'Failed', operation.error?.message ?? 'The operation failed.');
-					}
-					const workspace = ctx.state.workspaces[operation.resourceKey];
-					if (!workspace) throw new ArmError(404, 'ResourceNotFound', 'The workspace no longer exists.');
-					return {status: 200, body: workspace};
+					return operationStatus(ctx, operation, () => ctx.state.workspaces[operation.resourceKey]);
 				},
 			},
 		},
 	],
 	operations: {
 		[COMPUTE_CREATE_OPERATION]: completeComputeCreate,
+		[COMPUTE_DELETE_OPERATION]: completeComputeDelete,
 		[WORKSPACE_UPDATE_OPERATION]: completeWorkspaceUpdate,
 		[WORKSPACE_CREATE_OPERATION]: completeWorkspaceCreate,
+		[WORKSPACE_DELETE_OPERATION]: completeWorkspaceDelete,
 	},
 };

@@ -225,6 +225,9 @@ const CASES: ConformanceCase[] = [
 		status: 200,
 	},
 
+	{operationId: 'Workspaces_Delete', note: '202 Accepted (LRO started)', request: {method: 'DELETE', url: `${fraudWs.id}?api-version=${ML}`}, status: 202},
+	{operationId: 'Workspaces_Delete', note: '204 when the workspace does not exist', request: {method: 'DELETE', url: newWorkspaceUrl}, status: 204},
+
 	// ---- Microsoft.MachineLearningServices 2022-10-01: datastores (mfe.json)
 	{operationId: 'Datastores_CreateOrUpdate', note: '201 Created, identity-based', request: {method: 'PUT', url: datastoreUrl('fraud-curated'), body: datastoreBody}, status: 201},
 	{
@@ -278,6 +281,19 @@ const CASES: ConformanceCase[] = [
 		operationId: 'Compute_List',
 		request: async (ctx) => (await createCompute(ctx), {method: 'GET', url: `${fraudWs.id}/computes?api-version=${ML}`}),
 		status: 200,
+	},
+
+	{
+		operationId: 'Compute_Delete',
+		note: '202 Accepted (LRO started)',
+		request: {method: 'DELETE', url: `${computeUrl(SEED.computes.cpuCluster.name)}&underlyingResourceAction=Delete`},
+		status: 202,
+	},
+	{
+		operationId: 'Compute_Delete',
+		note: '204 when the compute does not exist',
+		request: {method: 'DELETE', url: `${computeUrl('cpu-absent')}&underlyingResourceAction=Detach`},
+		status: 204,
 	},
 
 	// ---- Microsoft.MachineLearningServices 2022-10-01: workspace connections
@@ -342,6 +358,8 @@ const CASES: ConformanceCase[] = [
 		},
 		status: 200,
 	},
+	{operationId: 'Registries_Delete', note: '202 Accepted (LRO started)', request: {method: 'DELETE', url: `${fraudCr.id}?api-version=${ACR}`}, status: 202},
+	{operationId: 'Registries_Delete', note: '204 when the registry does not exist', request: {method: 'DELETE', url: newRegistryUrl}, status: 204},
 	{
 		operationId: 'Registries_CheckNameAvailability',
 		note: 'available',
@@ -526,6 +544,13 @@ describe('ARM emulator conforms to the azure-rest-api-specs swagger (oav)', () =
 			await expect(expectConformsToSpec(exchange)).rejects.toThrow(/OBJECT_ADDITIONAL_PROPERTIES at \/properties\/credentials/);
 			exchange.liveRequest.body = {properties: {authType: 'ManagedIdentity', category: 'Git', target: 'x', credentials: {resourceId: 'r', secret: 's'}}};
 			await expect(expectConformsToSpec(exchange)).rejects.toThrow(/OBJECT_ADDITIONAL_PROPERTIES at \/properties\/credentials\/secret/);
+		});
+
+		it('a request without a required query parameter (Compute_Delete without underlyingResourceAction; its 400 is a valid ErrorResponse)', async () => {
+			const exchange = await capture('Compute_Delete', {method: 'DELETE', url: computeUrl(SEED.computes.cpuCluster.name)});
+			expect(exchange.liveResponse.statusCode).toBe('400');
+			const failure = expectConformsToSpec(exchange);
+			await expect(failure).rejects.toThrow(/does not conform to the spec: 1 problem\(s\)\n  - request \w+ at [^\n]*underlyingResourceAction/);
 		});
 
 		it('an exchange that is not the operation it claims to be', async () => {
