@@ -355,13 +355,16 @@ function deleteStep(gateway: AzureGateway, reversal: Extract<Reversal, {kind: 'd
 	const requires: RequiredPermission[] = [
 		{scope: id, action},
 		...(reversal.resourceType === 'identity' || reversal.resourceType === 'compute'
-			? [{scope: `/subscriptions/${parseResourceId(id).subscriptionId}`, action: 'Microsoft.Authorization/roleAssignments/delete'}]
+			? [{scope: `/subscriptions/${id.split('/')[2]}`, action: 'Microsoft.Authorization/roleAssignments/delete'}]
 			: []),
 	];
 	return {
 		title: `Delete ${reversal.label}`,
 		target: {kind, name, id},
 		azCommand,
+		...(reversal.resourceType === 'workspace'
+			? {note: 'Azure keeps what the workspace stored in its storage account (the azureml-blobstore-… containers): delete them yourself if nothing else needs them.'}
+			: {}),
 		requires,
 		async check() {
 			return (await exists()) ? {satisfied: false, detail: `${reversal.label} is there`} : {satisfied: true, detail: `${reversal.label} is already gone`};
