@@ -208,7 +208,7 @@ describe('aml-identity demo, in a real terminal', () => {
 			// First the overview: what was chosen so far; Enter carries on.
 			const overview = await second.waitFor('Enter carries on with the questions');
 			expect(overview).toContain(`Session ${sessionId}`);
-			expect(overview).toMatch(/✔ Disable the admin user on \S+\? Yes, I do not deploy to ACI/);
+			expect(overview).toMatch(/✔ Disable the admin user on \S+\? yes/);
 			await second.press(keys.enter);
 
 			// Back to the plan: the choices and the ACI answer were saved.
