@@ -117,18 +117,6 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 	const save = (choices: Parameters<Session['saveChoices']>[0]) => session.current?.saveChoices(choices);
 
 	const scenario = state.scenarioId ? findScenario(state.scenarioId) : undefined;
-	const context = useMemo<ScenarioContext | undefined>(
-		() =>
-			state.workspace && {
-				gateway,
-				workspace: state.workspace,
-				outputDirectory: join(outputDirectory, state.workspace.name),
-				signedInUser: user,
-				...(replicationTiming ? {replicationTiming} : {}),
-			},
-		[gateway, state.workspace, outputDirectory, replicationTiming, user],
-	);
-
 	const contextFor = useCallback(
 		(workspace: ScenarioContext['workspace']): ScenarioContext => ({
 			gateway,
@@ -139,6 +127,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 		}),
 		[gateway, outputDirectory, replicationTiming, user],
 	);
+	const context = useMemo(() => state.workspace && contextFor(state.workspace), [state.workspace, contextFor]);
 
 	// Opening a session reads Azure as it is now: what was done, what is left, what changed.
 	const openSession = useCallback(
