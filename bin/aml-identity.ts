@@ -19,7 +19,8 @@ const cli = meow(
                                    Azure does not allow back and never touches what was there before)
 
   Options
-    --resume [ID]    resume a saved session (the latest unfinished one without an ID)
+    --resume [ID]    the saved sessions, to resume, inspect or delete; with an ID, that session's
+                     overview (what was done, what is left, what changed) before it continues
     --trace FILE     write every Resource Manager request and response to FILE (JSON lines, no tokens)
     --output DIR     where generated files (environment definitions) go (default: ./aml-identity-output)
     --port N         port for 'aml-identity emulator' (default: any free port)
@@ -158,7 +159,7 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 		const saved = store.find(cli.flags.resume);
 		if (!saved) {
 			await connection.close();
-			fail(`there is no saved session "${cli.flags.resume}" in ${store.directory}. Run ${resumeCommand} (no ID) to resume the latest unfinished one.`);
+			fail(`there is no saved session "${cli.flags.resume}" in ${store.directory}. Run ${resumeCommand} (no ID) to see the saved sessions.`);
 		}
 		if (saved.mode !== mode) {
 			await connection.close();
@@ -186,12 +187,14 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 	if (outcome?.kind === 'quit') {
 		process.stdout.write(
 			outcome.sessionId
-				? `Session ${outcome.sessionId} is saved. Resume it with: ${resumeCommand}\n`
-				: 'Nothing was chosen yet, so there is nothing to resume. Bye.\n',
+				? `Session ${outcome.sessionId} is saved. Resume it with: ${resumeCommand} ${outcome.sessionId}\n`
+				: outcome.fromSessions
+					? `The saved sessions are kept: ${resumeCommand} lists them.\n`
+					: 'Nothing was chosen yet, so there is nothing to resume. Bye.\n',
 		);
 		process.exitCode = outcome.reason === 'interrupt' ? 130 : 0;
 	} else if (outcome?.kind === 'failed') {
-		process.stdout.write(`The run stopped at a failed step; session ${outcome.sessionId} is saved. Retry with: ${resumeCommand}\n`);
+		process.stdout.write(`The run stopped at a failed step; session ${outcome.sessionId} is saved. Retry with: ${resumeCommand} ${outcome.sessionId}\n`);
 		process.exitCode = 1;
 	} else {
 		process.exitCode = 0;

@@ -11,7 +11,9 @@ import {filesOf, type ScenarioContext} from '../src/scenarios/scenario.js';
 import {saveAnswersFile} from '../src/headless/answers-file.js';
 import type {ReplicationTiming} from '../src/steps/role-assignment.js';
 import {findScenario} from '../src/scenarios/index.js';
-import type {Session, SessionMode, SessionRecord, SessionStore} from '../src/session/session-store.js';
+import {reviewSession, type SessionReview} from '../src/session/resume.js';
+import {sessionsOfMode} from '../src/session/session-list.js';
+import type {Session, SessionMode, SessionRecord, SessionStore, UnreadableSession} from '../src/session/session-store.js';
 import {Answered, type AnsweredItem} from './components/Answered.js';
 import {FailureMessage} from './components/FailureMessage.js';
 import {Footer} from './components/Footer.js';
@@ -19,13 +21,15 @@ import {Loading} from './components/Loading.js';
 import {keyHints, useNavigationKeys} from './keys.js';
 import {Options} from './Options.js';
 import {PlanReview} from './PlanReview.js';
+import {ResumeOverview} from './ResumeOverview.js';
 import {Run} from './Run.js';
 import {Scenario} from './Scenario.js';
+import {Sessions} from './Sessions.js';
 import {Subscription} from './Subscription.js';
 import {Summary} from './Summary.js';
 import {Welcome} from './Welcome.js';
 import {Workspace} from './Workspace.js';
-import {initialWizardState, wizardReducer, type WizardState} from './wizard-state.js';
+import {initialWizardState, sessionsWizardState, wizardReducer, type WizardState} from './wizard-state.js';
 
 export interface Connection {
 	readonly gateway: AzureGateway;
@@ -38,7 +42,13 @@ export interface Connection {
 export type WizardOutcome =
 	| {readonly kind: 'completed'; readonly sessionId: string}
 	| {readonly kind: 'failed'; readonly sessionId: string}
-	| {readonly kind: 'quit'; readonly reason: 'quit' | 'interrupt'; readonly sessionId?: string};
+	| {
+			readonly kind: 'quit';
+			readonly reason: 'quit' | 'interrupt';
+			readonly sessionId?: string;
+			/** Quit while browsing saved sessions: nothing was started. */
+			readonly fromSessions?: boolean;
+	  };
 
 export interface AppProps {
 	readonly connection: Connection;
@@ -46,13 +56,13 @@ export interface AppProps {
 	readonly outputDirectory: string;
 	readonly replicationTiming?: ReplicationTiming;
 	readonly store: SessionStore;
-	/** --resume: offer this session straight away (the latest unfinished one when true). */
+	/** --resume: the Sessions screen (true), or that session's overview (an ID). */
 	readonly resume?: string | true;
 	readonly onExit: (outcome: WizardOutcome) => void;
 }
 
 function answeredItems(state: WizardState, user: SignedInUser): AnsweredItem[] {
-	if (state.screen === 'welcome') return [];
+	if (['welcome', 'sessions', 'resume'].includes(state.screen)) return [];
 	const items: AnsweredItem[] = [{label: 'Signed in', value: user.account ? `${user.name} (${user.account})` : user.name}];
 	if (state.subscription && state.screen !== 'subscription') items.push({label: 'Subscription', value: state.subscription.name});
 	if (state.workspace && !['subscription', 'workspace'].includes(state.screen))
@@ -65,16 +75,23 @@ function answeredItems(state: WizardState, user: SignedInUser): AnsweredItem[] {
 export function App({connection, store, resume, onExit, outputDirectory, replicationTiming}: AppProps) {
 	const {exit} = useApp();
 	const {gateway, user} = connection;
-	const [state, dispatch] = useReducer(wizardReducer, initialWizardState);
+	const [state, dispatch] = useReducer(wizardReducer, resume === undefined ? initialWizardState : sessionsWizardState);
 	const session = useRef<Session | undefined>(undefined);
-	// One listing at start: it also sets aside session files that cannot be read, and says so.
-	const [listing] = useState(() => store.list());
-	const [unfinished] = useState<SessionRecord | undefined>(() =>
-		typeof resume === 'string' ? store.find(resume) : store.latestUnfinished(connection.mode, listing.sessions),
-	);
-	const [resumeFailure, setResumeFailure] = useState<AzureFailure | undefined>();
+	// Listing also sets aside session files that cannot be read: those are remembered, as a new
+	// listing no longer sees them.
+	const [listing, setListing] = useState(() => store.list());
+	const [unreadable, setUnreadable] = useState<readonly UnreadableSession[]>(() => listing.unreadable);
+	const refreshListing = useCallback(() => {
+		const next = store.list();
+		setListing(next);
+		if (next.unreadable.length > 0) setUnreadable((known) => [...known, ...next.unreadable]);
+	}, [store]);
+	const saved = useMemo(() => sessionsOfMode(listing.sessions, connection.mode), [listing, connection.mode]);
+	const unfinished = useMemo(() => store.latestUnfinished(connection.mode, saved), [store, connection.mode, saved]);
+	const [openingId, setOpeningId] = useState<string | undefined>();
+	const [openFailure, setOpenFailure] = useState<AzureFailure | undefined>();
+	const openRequest = useRef<string | undefined>(undefined);
 	const [preparationFailure, setPreparationFailure] = useState<AzureFailure | undefined>();
-	const [isResuming, setResuming] = useState(false);
 
 	const finish = useCallback(
 		(outcome: WizardOutcome) => {
@@ -86,67 +103,122 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 	const quit = useCallback(
 		(reason: 'quit' | 'interrupt') => {
 			const current = session.current;
+			// Quit on the Sessions screen or an overview: the sessions stay as they were.
+			const browsing = state.screen === 'sessions' || state.screen === 'resume';
+			const shown = state.screen === 'resume' ? state.review?.record.id : undefined;
+			const kept = current?.record.choices.subscription ? current.id : undefined;
 			// A session with nothing chosen has nothing to resume: do not leave it behind.
-			if (current && !current.record.choices.subscription) {
-				store.delete(current.id);
-				finish({kind: 'quit', reason});
-			} else {
-				finish({kind: 'quit', reason, ...(current ? {sessionId: current.id} : {})});
-			}
+			if (current && !kept) store.delete(current.id);
+			const sessionId = browsing ? shown : kept;
+			finish({kind: 'quit', reason, ...(sessionId ? {sessionId} : {}), ...(browsing ? {fromSessions: true} : {})});
 		},
-		[finish, store],
+		[finish, store, state.screen, state.review],
 	);
 	const save = (choices: Parameters<Session['saveChoices']>[0]) => session.current?.saveChoices(choices);
 
 	const scenario = state.scenarioId ? findScenario(state.scenarioId) : undefined;
-	const context = useMemo<ScenarioContext | undefined>(
-		() =>
-			state.workspace && {
-				gateway,
-				workspace: state.workspace,
-				outputDirectory: join(outputDirectory, state.workspace.name),
-				signedInUser: user,
-				...(replicationTiming ? {replicationTiming} : {}),
-			},
-		[gateway, state.workspace, outputDirectory, replicationTiming, user],
+	const contextFor = useCallback(
+		(workspace: ScenarioContext['workspace']): ScenarioContext => ({
+			gateway,
+			workspace,
+			outputDirectory: join(outputDirectory, workspace.name),
+			signedInUser: user,
+			...(replicationTiming ? {replicationTiming} : {}),
+		}),
+		[gateway, outputDirectory, replicationTiming, user],
 	);
+	const context = useMemo(() => state.workspace && contextFor(state.workspace), [state.workspace, contextFor]);
 
-	const resumeSession = useCallback(
+	// Opening a session reads Azure as it is now: what was done, what is left, what changed.
+	const openSession = useCallback(
 		async (record: SessionRecord) => {
-			setResuming(true);
-			setResumeFailure(undefined);
+			openRequest.current = record.id;
+			setOpeningId(record.id);
+			setOpenFailure(undefined);
 			try {
-				const opened = store.open(record.id);
-				const {subscription, workspace} = opened.record.choices;
-				if (!subscription || !workspace) {
-					session.current = opened;
-					dispatch(subscription ? {type: 'subscription-chosen', subscription} : {type: 'start'});
-					return;
-				}
-				// Read the workspace afresh: it may have changed (or gone) since the session stopped.
-				const current = await gateway.getWorkspace(workspace.id);
-				session.current = opened;
-				dispatch({
-					type: 'resumed',
-					subscription,
-					workspace: current,
-					...(opened.record.choices.scenarioId ? {scenarioId: opened.record.choices.scenarioId} : {}),
-					answers: opened.record.choices.answers ?? {},
-					planConfirmed: opened.record.choices.planConfirmed === true,
-				});
+				const review = await reviewSession(store.find(record.id) ?? record, {gateway, contextFor});
+				if (openRequest.current === record.id) dispatch({type: 'session-opened', review});
 			} catch (error) {
-				setResumeFailure(toAzureFailure(error));
+				if (openRequest.current === record.id) setOpenFailure(toAzureFailure(error));
 			} finally {
-				setResuming(false);
+				if (openRequest.current === record.id) setOpeningId(undefined);
+				openRequest.current = undefined;
 			}
 		},
-		[gateway, store],
+		[gateway, contextFor, store],
 	);
 
-	// Launched with --resume ID: go straight there.
+	/** Enter on the overview: the session becomes the current one and carries on where the review says. */
+	const continueSession = useCallback(
+		(review: SessionReview) => {
+			const previous = session.current;
+			// A session started on Welcome and left before choosing anything has nothing to keep.
+			if (previous && previous.id !== review.record.id && !previous.record.choices.subscription) store.delete(previous.id);
+			const opened = store.open(review.record.id);
+			session.current = opened;
+			const {subscription, scenarioId} = opened.record.choices;
+			switch (review.kind) {
+				case 'choosing':
+					if (!subscription) dispatch({type: 'start'});
+					else if (!review.workspace) dispatch({type: 'subscription-chosen', subscription});
+					else dispatch({type: 'resumed', subscription, workspace: review.workspace, answers: {}, planConfirmed: false});
+					return;
+				case 'workspace-gone': {
+					if (!subscription) {
+						dispatch({type: 'start'});
+						return;
+					}
+					const gone = opened.record.choices.workspace;
+					opened.saveChoices({workspace: undefined, answers: undefined, planConfirmed: undefined});
+					opened.replaceJournal(`Workspace ${gone?.name ?? ''} no longer exists.`);
+					opened.setStatus('choosing');
+					dispatch({type: 'choose-another-workspace', subscription, ...(scenarioId ? {scenarioId} : {})});
+					return;
+				}
+				case 'blocked':
+				case 'answers-changed': {
+					const answers = review.kind === 'answers-changed' ? review.answers : (opened.record.choices.answers ?? {});
+					// Not a run that fails midway: the plan is made again from answers that hold.
+					opened.saveChoices({answers, planConfirmed: undefined});
+					opened.replaceJournal(review.kind === 'blocked' ? review.preparation.reason : review.changes.map((change) => change.sentence).join(' '));
+					opened.setStatus('choosing');
+					if (subscription && scenarioId) {
+						dispatch({type: 'resumed', subscription, workspace: review.workspace, scenarioId, answers, planConfirmed: false, preparation: review.preparation});
+					}
+					return;
+				}
+				case 'questions':
+					if (subscription && scenarioId) {
+						dispatch({type: 'resumed', subscription, workspace: review.workspace, scenarioId, answers: review.answers, planConfirmed: false, preparation: review.preparation});
+					}
+					return;
+				case 'plan':
+					if (subscription && scenarioId) {
+						opened.savePlan(review.plan);
+						opened.setStatus('running');
+						dispatch({type: 'resumed', subscription, workspace: review.workspace, scenarioId, answers: review.answers, planConfirmed: true, preparation: review.preparation});
+					}
+					return;
+				case 'finished':
+					return;
+			}
+		},
+		[store],
+	);
+
+	// The list is read afresh each time it is shown (a session may have been deleted or resumed).
 	useEffect(() => {
-		if (typeof resume === 'string' && unfinished) void resumeSession(unfinished);
-	}, [resume, unfinished, resumeSession]);
+		if (state.screen === 'sessions' || state.screen === 'welcome') refreshListing();
+	}, [state.screen, refreshListing]);
+
+	// Launched with --resume ID: straight to that session's overview.
+	const resumedAtLaunch = useRef(false);
+	useEffect(() => {
+		if (typeof resume !== 'string' || resumedAtLaunch.current) return;
+		resumedAtLaunch.current = true;
+		const record = store.find(resume);
+		if (record) void openSession(record);
+	}, [resume, store, openSession]);
 
 	// A scenario reads the workspace before it can ask questions or plan.
 	const needsPreparation = ['options', 'plan', 'run'].includes(state.screen) && !state.preparation;
@@ -193,25 +265,52 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 	switch (state.screen) {
 		case 'welcome':
 			screen = (
-				<Box flexDirection="column">
-					<Welcome
-						user={user}
-						connectionLabel={connection.label}
-						{...(unfinished ? {unfinished} : {})}
-						unreadable={listing.unreadable}
-						onStart={() => {
-							session.current = store.create(connection.mode);
-							dispatch({type: 'start'});
-						}}
-						onResume={(record) => void resumeSession(record)}
-						onQuit={quit}
-					/>
-					{isResuming ? <Loading label="Reading the saved session's workspace…" /> : null}
-					{resumeFailure ? (
-						<FailureMessage title="Could not resume the session" failure={resumeFailure} />
-					) : null}
-				</Box>
+				<Welcome
+					user={user}
+					connectionLabel={connection.label}
+					{...(unfinished ? {unfinished} : {})}
+					savedCount={saved.length}
+					unreadable={unreadable}
+					onStart={() => {
+						session.current = store.create(connection.mode);
+						dispatch({type: 'start'});
+					}}
+					onResume={(record) => {
+						dispatch({type: 'show-sessions'});
+						void openSession(record);
+					}}
+					onShowSessions={() => dispatch({type: 'show-sessions'})}
+					onQuit={quit}
+				/>
 			);
+			break;
+		case 'sessions':
+			screen = (
+				<Sessions
+					sessions={saved}
+					unreadable={unreadable}
+					{...(openingId ? {openingId} : {})}
+					{...(openFailure ? {openFailure} : {})}
+					onOpen={(record) => void openSession(record)}
+					onDelete={(record) => {
+						store.delete(record.id);
+						if (session.current?.id === record.id) session.current = undefined;
+						refreshListing();
+					}}
+					onBack={() => {
+						openRequest.current = undefined;
+						setOpeningId(undefined);
+						setOpenFailure(undefined);
+						back();
+					}}
+					onQuit={quit}
+				/>
+			);
+			break;
+		case 'resume':
+			screen = state.review ? (
+				<ResumeOverview review={state.review} onContinue={() => state.review && continueSession(state.review)} onBack={back} onQuit={quit} />
+			) : null;
 			break;
 		case 'subscription':
 			screen = (
@@ -234,8 +333,8 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 					onChosen={(workspace) => {
 						save({
 							workspace: {id: workspace.id, name: workspace.name, resourceGroup: workspace.resourceGroup},
-							scenarioId: undefined,
-							answers: undefined,
+							scenarioId: state.keptScenarioId,
+							answers: state.keptScenarioId ? {} : undefined,
 							planConfirmed: undefined,
 						});
 						dispatch({type: 'workspace-chosen', workspace});
@@ -282,6 +381,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 					gateway={gateway}
 					onConfirm={() => {
 						save({planConfirmed: true});
+						session.current?.savePlan(plan);
 						session.current?.setStatus('running');
 						dispatch({type: 'plan-confirmed'});
 					}}

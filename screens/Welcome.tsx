@@ -10,10 +10,13 @@ export interface WelcomeProps {
 	readonly user: SignedInUser;
 	readonly connectionLabel: string;
 	readonly unfinished?: SessionRecord;
+	/** Saved sessions of this mode: the Sessions screen is offered when there are any. */
+	readonly savedCount?: number;
 	/** Session files that could not be read and were set aside. */
 	readonly unreadable?: readonly UnreadableSession[];
 	readonly onStart: () => void;
 	readonly onResume: (session: SessionRecord) => void;
+	readonly onShowSessions?: () => void;
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
 }
 
@@ -24,11 +27,12 @@ export function describeSession(session: SessionRecord): string {
 	return `${scenario ?? 'New setup'} · ${where} · ${stage}`;
 }
 
-export function Welcome({user, connectionLabel, unfinished, unreadable = [], onStart, onResume, onQuit}: WelcomeProps) {
+export function Welcome({user, connectionLabel, unfinished, savedCount = 0, unreadable = [], onStart, onResume, onShowSessions, onQuit}: WelcomeProps) {
 	useNavigationKeys({onQuit});
 	const items = [
 		...(unfinished ? [{value: 'resume', label: `Resume the unfinished session: ${describeSession(unfinished)}`}] : []),
 		{value: 'start', label: 'Start a new setup'},
+		...(onShowSessions && (savedCount > 0 || unreadable.length > 0) ? [{value: 'sessions', label: `Saved sessions (${savedCount})`}] : []),
 		{value: 'quit', label: 'Quit'},
 	];
 	return (
@@ -52,6 +56,7 @@ export function Welcome({user, connectionLabel, unfinished, unreadable = [], onS
 				onSelect={(value) => {
 					if (value === 'resume' && unfinished) onResume(unfinished);
 					else if (value === 'start') onStart();
+					else if (value === 'sessions') onShowSessions?.();
 					else onQuit('quit');
 				}}
 			/>

@@ -10,6 +10,10 @@ export const keyHints = {
 	quit: 'q quit',
 	retry: 'r retry',
 	finish: 'Enter finish',
+	open: 'Enter open',
+	continue: 'Enter continue',
+	delete: 'd delete',
+	undo: 'u undo',
 } as const;
 
 export interface NavigationHandlers {

@@ -1,8 +1,9 @@
 import type {WorkspaceSummary} from '../src/azure/gateway.js';
 import type {RunResult} from '../src/plan/runner.js';
 import type {Answers, Preparation} from '../src/scenarios/scenario.js';
+import type {SessionReview} from '../src/session/resume.js';
 
-export type ScreenName = 'welcome' | 'subscription' | 'workspace' | 'scenario' | 'options' | 'plan' | 'run' | 'summary';
+export type ScreenName = 'welcome' | 'sessions' | 'resume' | 'subscription' | 'workspace' | 'scenario' | 'options' | 'plan' | 'run' | 'summary';
 
 export interface WizardState {
 	readonly screen: ScreenName;
@@ -14,10 +15,21 @@ export interface WizardState {
 	readonly runResult?: RunResult;
 	/** Bumped to start a fresh run of the same plan (retry). */
 	readonly runAttempt: number;
+	/** The saved session opened on the Sessions screen, as it stands now. */
+	readonly review?: SessionReview;
+	/** A resumed session whose workspace is gone keeps its scenario for the workspace chosen instead. */
+	readonly keptScenarioId?: string;
 }
 
 export type WizardAction =
 	| {readonly type: 'start'}
+	| {readonly type: 'show-sessions'}
+	| {readonly type: 'session-opened'; readonly review: SessionReview}
+	| {
+			readonly type: 'choose-another-workspace';
+			readonly subscription: {readonly id: string; readonly name: string};
+			readonly scenarioId?: string;
+	  }
 	| {
 			readonly type: 'resumed';
 			readonly subscription: {readonly id: string; readonly name: string};
@@ -25,6 +37,8 @@ export type WizardAction =
 			readonly scenarioId?: string;
 			readonly answers: Answers;
 			readonly planConfirmed: boolean;
+			/** The scenario as prepared when the session was opened: the plan shown there is the plan run. */
+			readonly preparation?: Preparation;
 	  }
 	| {readonly type: 'subscription-chosen'; readonly subscription: {readonly id: string; readonly name: string}}
 	| {readonly type: 'workspace-chosen'; readonly workspace: WorkspaceSummary}
@@ -38,12 +52,25 @@ export type WizardAction =
 	| {readonly type: 'back'};
 
 export const initialWizardState: WizardState = {screen: 'welcome', answers: {}, runAttempt: 0};
+/** Launched with --resume: the saved sessions first. */
+export const sessionsWizardState: WizardState = {...initialWizardState, screen: 'sessions'};
 
 /** The wizard's whole navigation: pure, so it is tested without rendering anything. */
 export function wizardReducer(state: WizardState, action: WizardAction): WizardState {
 	switch (action.type) {
 		case 'start':
 			return {...initialWizardState, screen: 'subscription'};
+		case 'show-sessions':
+			return sessionsWizardState;
+		case 'session-opened':
+			return {...initialWizardState, review: action.review, screen: 'resume'};
+		case 'choose-another-workspace':
+			return {
+				...initialWizardState,
+				subscription: action.subscription,
+				...(action.scenarioId ? {keptScenarioId: action.scenarioId} : {}),
+				screen: 'workspace',
+			};
 		case 'resumed': {
 			const {subscription, workspace, answers} = action;
 			if (!action.scenarioId) return {...initialWizardState, subscription, workspace, screen: 'scenario'};
@@ -53,12 +80,18 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 				workspace,
 				scenarioId: action.scenarioId,
 				answers,
+				...(action.preparation ? {preparation: action.preparation} : {}),
 				screen: action.planConfirmed ? 'run' : 'options',
 			};
 		}
 		case 'subscription-chosen':
 			return {...initialWizardState, subscription: action.subscription, screen: 'workspace'};
 		case 'workspace-chosen':
+			// The scenario of a session whose workspace is gone carries over to the workspace chosen instead.
+			if (state.keptScenarioId) {
+				const {keptScenarioId: scenarioId, ...rest} = state;
+				return {...rest, workspace: action.workspace, scenarioId, preparation: undefined, answers: {}, screen: 'options'};
+			}
 			return {...state, workspace: action.workspace, scenarioId: undefined, preparation: undefined, answers: {}, screen: 'scenario'};
 		case 'scenario-chosen':
 			return {...state, scenarioId: action.scenarioId, preparation: undefined, answers: {}, screen: 'options'};
@@ -81,6 +114,10 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 
 function back(state: WizardState): WizardState {
 	switch (state.screen) {
+		case 'sessions':
+			return initialWizardState;
+		case 'resume':
+			return sessionsWizardState;
 		case 'subscription':
 			return {...state, screen: 'welcome'};
 		case 'workspace':

@@ -17,6 +17,19 @@ export interface SessionChoices {
 	readonly planConfirmed?: boolean;
 }
 
+/** The plan as the user confirmed it: what the Sessions screen shows for a session without asking Azure. */
+export interface PlanOutline {
+	readonly title: string;
+	readonly steps: readonly {readonly id: string; readonly title: string}[];
+}
+
+/** A journal set aside when the session was planned again: its step IDs may name other things now. */
+export interface ReplacedJournal {
+	readonly replacedAt: string;
+	readonly reason: string;
+	readonly steps: Readonly<Record<string, StepJournalEntry>>;
+}
+
 export interface SessionRecord {
 	readonly id: string;
 	readonly mode: SessionMode;
@@ -27,6 +40,8 @@ export interface SessionRecord {
 	readonly steps: Readonly<Record<string, StepJournalEntry>>;
 	/** The journal of undoing this session, kept apart so the record of what it changed stays intact. */
 	readonly undoSteps?: Readonly<Record<string, StepJournalEntry>>;
+	readonly plan?: PlanOutline;
+	readonly replacedJournals?: readonly ReplacedJournal[];
 }
 
 export interface UnreadableSession {
@@ -169,6 +184,22 @@ export class Session implements StepJournal {
 
 	clearSteps(): void {
 		this.#update({steps: {}});
+	}
+
+	savePlan(plan: PlanOutline): void {
+		this.#update({plan: {title: plan.title, steps: plan.steps.map(({id, title}) => ({id, title}))}});
+	}
+
+	/**
+	 * Planned again (an answer no longer held, the workspace is gone): the runner trusts the journal
+	 * by step ID, and a generic ID ("acr-pull") may now mean another resource, so the old journal is
+	 * kept aside rather than trusted. Every step of the new plan is checked before it writes anyway.
+	 */
+	replaceJournal(reason: string): void {
+		const {steps, replacedJournals = []} = this.record;
+		const {plan: _plan, ...rest} = this.record;
+		const kept = Object.keys(steps).length > 0 ? [...replacedJournals, {replacedAt: new Date().toISOString(), reason, steps}] : replacedJournals;
+		this.#file.store = {...rest, steps: {}, replacedJournals: kept, updatedAt: new Date().toISOString()};
 	}
 
 	read(): Readonly<Record<string, StepJournalEntry>> {

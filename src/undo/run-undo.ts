@@ -2,7 +2,7 @@ import type {AzureGateway} from '../azure/gateway.js';
 import {toAzureFailure} from '../azure/errors.js';
 import {nextStepFor} from '../azure/next-steps.js';
 import type {StepEvent} from '../plan/plan.js';
-import {runPlan} from '../plan/runner.js';
+import {runPlan, type StepJournalEntry} from '../plan/runner.js';
 import {findScenario} from '../scenarios/index.js';
 import type {SessionRecord, SessionStore} from '../session/session-store.js';
 import {buildUndoPlan, type UndoPlan} from './undo-plan.js';
@@ -12,6 +12,18 @@ export interface UndoIo {
 	readonly event?: (event: Record<string, unknown>) => void;
 	/** Asks the user to go ahead (a terminal prompt); absent when there is no one to ask. */
 	readonly confirm?: (question: string) => Promise<boolean>;
+}
+
+/**
+ * Every journal entry of the session, including those set aside when it was re-planned (their
+ * writes happened too); keys stay unique across journals.
+ */
+export function sessionChanges(record: SessionRecord): Record<string, StepJournalEntry> {
+	const changes: Record<string, StepJournalEntry> = {};
+	(record.replacedJournals ?? []).forEach((journal, index) => {
+		for (const [stepId, entry] of Object.entries(journal.steps)) changes[`earlier-${index + 1}-${stepId}`] = entry;
+	});
+	return {...changes, ...record.steps};
 }
 
 /** "Undo session 20261123-ab12cd34 (compute-acr-pull in mlw-fraud-prod)". */
@@ -49,7 +61,7 @@ export async function undoSession(
 		io.log(`There is no saved session "${sessionId}" in ${context.store.directory}. See the saved sessions with: aml-identity --resume (or aml-identity demo --resume)`);
 		return 2;
 	}
-	const undo = buildUndoPlan(context.gateway, record.steps, undoTitle(record));
+	const undo = buildUndoPlan(context.gateway, sessionChanges(record), undoTitle(record));
 	for (const line of describeUndo(undo)) io.log(line);
 	io.event?.({
 		type: 'undo-plan',

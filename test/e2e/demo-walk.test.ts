@@ -205,7 +205,13 @@ describe('aml-identity demo, in a real terminal', () => {
 			expect(welcome).toContain('Start a new setup');
 			await second.press(keys.enter);
 
-			// Straight back to the plan: the choices and the ACI answer were saved.
+			// First the overview: what was chosen so far; Enter carries on.
+			const overview = await second.waitFor('Enter carries on with the questions');
+			expect(overview).toContain(`Session ${sessionId}`);
+			expect(overview).toMatch(/✔ Disable the admin user on \S+\? yes/);
+			await second.press(keys.enter);
+
+			// Back to the plan: the choices and the ACI answer were saved.
 			const plan = await second.waitFor(`Plan: Disable the admin user on ${REGISTRY.name}`);
 			expect(plan).toContain(`Subscription  ${PRODUCTION.displayName}`);
 			expect(plan).toContain(`Workspace     ${WORKSPACE.name} (${WORKSPACE.resourceGroup})`);
@@ -258,6 +264,8 @@ describe('aml-identity demo, in a real terminal', () => {
 
 			const resumed = await startDemo();
 			await resumed.waitFor('❯ Resume the unfinished session', {timeoutMs: STARTUP_TIMEOUT_MS});
+			await resumed.press(keys.enter);
+			await resumed.waitFor('Enter carries on where the session stopped: choosing a workspace');
 			await resumed.press(keys.enter);
 			await resumed.waitFor(`Choose a workspace in ${PRODUCTION.displayName}`);
 			const workspaces = await resumed.waitFor(WORKSPACE.name);

@@ -1,6 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import type {WorkspaceSummary} from '../../src/azure/gateway.js';
-import {initialWizardState, wizardReducer, type WizardState} from '../../screens/wizard-state.js';
+import {initialWizardState, sessionsWizardState, wizardReducer, type WizardState} from '../../screens/wizard-state.js';
+import type {SessionReview} from '../../src/session/resume.js';
 
 const workspace: WorkspaceSummary = {
 	id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.MachineLearningServices/workspaces/w',
@@ -113,5 +114,29 @@ describe('wizardReducer', () => {
 		expect(state).toMatchObject({screen: 'options', answers: {}});
 		state = wizardReducer(state, {type: 'back'});
 		expect(state.screen).toBe('scenario');
+	});
+});
+
+describe('wizardReducer, saved sessions', () => {
+	const record = {id: 'r', mode: 'demo', createdAt: 't', updatedAt: 't', status: 'running', choices: {}, steps: {}} as const;
+	const review: SessionReview = {kind: 'finished', record, rows: []};
+
+	it('Sessions → overview; Esc from the overview is the list, Esc from the list is Welcome', () => {
+		const opened = [{type: 'show-sessions'}, {type: 'session-opened', review}] as const;
+		expect(walk(...opened)).toMatchObject({screen: 'resume', review});
+		expect(wizardReducer(walk(...opened), {type: 'back'})).toEqual(sessionsWizardState);
+		expect(wizardReducer(sessionsWizardState, {type: 'back'})).toEqual(initialWizardState);
+	});
+
+	it('a session whose workspace is gone keeps its scenario for the workspace chosen instead, without its answers', () => {
+		const state = walk({type: 'choose-another-workspace', subscription, scenarioId: 'compute-acr-pull'}, {type: 'workspace-chosen', workspace});
+		expect(state).toMatchObject({screen: 'options', subscription, workspace, scenarioId: 'compute-acr-pull', answers: {}});
+		expect(state.keptScenarioId).toBeUndefined();
+	});
+
+	it('a resumed confirmed plan runs with the preparation the overview showed', () => {
+		const preparation = {kind: 'ready', facts: {}, findings: [], questions: () => []} as const;
+		const state = walk({type: 'resumed', subscription, workspace, scenarioId: 'x', answers: {a: true}, planConfirmed: true, preparation});
+		expect(state).toMatchObject({screen: 'run', preparation, answers: {a: true}});
 	});
 });

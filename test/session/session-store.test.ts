@@ -69,4 +69,15 @@ describe('SessionStore', () => {
 			expect(readFileSync(join(store.directory, name), 'utf8')).not.toMatch(/token|Bearer|secret/i);
 		}
 	});
+	it('keeps a replaced journal aside when the session is planned again, so a reused step ID is not trusted', () => {
+		const session = freshStore().create('demo');
+		session.savePlan({title: 'Plan', steps: [{id: 'acr-pull', title: 'Grant AcrPull'}]});
+		session.write('acr-pull', {state: 'done', at: '2026-11-02T10:01:00Z'});
+		session.replaceJournal('The compute cpu-cluster you chose no longer exists.');
+		expect(session.read()).toEqual({});
+		expect(session.record.plan).toBeUndefined();
+		expect(session.record.replacedJournals).toEqual([
+			{replacedAt: expect.any(String), reason: 'The compute cpu-cluster you chose no longer exists.', steps: {'acr-pull': {state: 'done', at: '2026-11-02T10:01:00Z'}}},
+		]);
+	});
 });
