@@ -29,6 +29,7 @@ export function writeFileStep(options: {
 		// No Azure command: the file is the output.
 		azCommand: '',
 		...(options.note ? {note: options.note} : {}),
+		localFile: {path, content},
 		async check() {
 			const current = await readIfPresent(path);
 			return current === (await content())
