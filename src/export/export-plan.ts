@@ -71,7 +71,8 @@ export async function exportPlan(plan: Plan, context: ExportContext): Promise<Pl
 		...comment(
 			`Workspace: ${context.workspace.name} (resource group ${context.workspace.resourceGroup}), subscription ${context.subscription.name ? `${context.subscription.name} (${context.subscription.id})` : context.subscription.id}`,
 		),
-		`${generatedLinePrefix}${context.generatedAt ? ` on ${context.generatedAt.toISOString()}` : ''}: the az commands its steps stand for. Unlike the wizard, the script does not check what is already in place.`,
+		`${generatedLinePrefix}${context.generatedAt ? ` on ${context.generatedAt.toISOString()}` : ''} from the wizard's plan: the az commands of its steps, in order.`,
+		'# Unlike the wizard, it does not check first what is already in place.',
 		...(plan.caveats ?? []).flatMap((caveat) => comment(`Caveat: ${caveat}`)),
 		'set -euo pipefail',
 		'# The files the commands read are beside this script.',
@@ -83,8 +84,8 @@ export async function exportPlan(plan: Plan, context: ExportContext): Promise<Pl
 	const bound = new Map<string, string>();
 	plan.steps.forEach((step, index) => {
 		lines.push('', ...comment(`${index + 1}. ${step.title}`));
-		if (step.note) lines.push(...comment(step.note));
 		if (step.localFile) lines.push(...comment(`File: ${basename(step.localFile.path)} (beside this script)`));
+		if (step.note) lines.push(...comment(step.note));
 		for (const variable of step.shellVariables ?? []) {
 			if (bound.get(variable.name) === variable.command) continue;
 			bound.set(variable.name, variable.command);
