@@ -121,7 +121,10 @@ describe('Inference images from AKS without admin keys, in a real terminal', () 
 			const plan = await walkToPlan(first);
 			expect(plan).toContain(`⚠ ${AKS_CAVEAT}`);
 			expect(plan).toContain(`1. Grant AcrPull to aks-inference's kubelet identity on registry ${WORKSPACE_REGISTRY.name}`);
-			expect(plan).toContain(`$ az aks update --name ${AKS.name} --resource-group ${AKS.resourceGroup} --attach-acr ${WORKSPACE_REGISTRY.id}`);
+			expect(plan).toContain(
+				`$ az role assignment create --assignee-object-id ${SEED.aksClusters.fraudInference.kubeletIdentity.objectId} --assignee-principal-type ServicePrincipal --role "AcrPull" --scope ${WORKSPACE_REGISTRY.id}`,
+			);
+			expect(plan).toContain(`The same grant: az aks update --name ${AKS.name} --resource-group ${AKS.resourceGroup} --attach-acr ${WORKSPACE_REGISTRY.id}`);
 
 			const summary = await runPlan(first);
 			expect(summarySection(summary, 'Changed')).toEqual([`Grant AcrPull to aks-inference's kubelet identity on registry ${WORKSPACE_REGISTRY.name}.`]);
@@ -177,7 +180,7 @@ describe('Pull a private ACR base image for training as is, in a real terminal',
 			expect(plan).toContain(`File: ${yamlPath}`);
 			expect(plan).toContain('3. Write the SDK v1 snippet pytorch-train_v1.py (user_managed_dependencies = True)');
 			expect(plan).toContain(`File: ${v1Path}`);
-			expect(plan.match(/^ {3}\$ /gm)).toHaveLength(1); // file steps show no az command
+			expect(plan.match(/^ {3}\$ /gm)).toHaveLength(2); // the principal read into a variable, the grant; file steps show no az command
 
 			const summary = await runPlan(first);
 			expect(summarySection(summary, 'Changed')).toEqual([

@@ -322,7 +322,7 @@ describe('Add a user-assigned identity to a workspace, keeping its system-assign
 	const title = 'Add a user-assigned identity to a workspace, keeping its system-assigned one';
 	const IRREVERSIBLE = '⚠ This cannot be undone: a workspace cannot go back from SystemAssigned,UserAssigned to SystemAssigned only (document 004).';
 	const identityFile = () => join(world.workspaceOutput(FRAUD.name), 'workspace_identity.yml');
-	const updateCommand = () => `$ az ml workspace update --resource-group ${FRAUD.resourceGroup} --name ${FRAUD.name} --file ${identityFile()}`;
+	const updateCommand = () => `$ az ml workspace update --resource-group ${FRAUD.resourceGroup} --name ${FRAUD.name} --file workspace_identity.yml`;
 
 	it(
 		'creates id-fraud-data, writes workspace_identity.yml and makes mlw-fraud-prod SystemAssigned,UserAssigned with it; again, keeping them all: not asked to confirm, already in place',
@@ -445,7 +445,7 @@ describe('Identity-based data access for training on compute, in a real terminal
 			expect(plan).toContain(
 				`$ az ml datastore create --file datastore-curated_identity.yml --workspace-name ${FRAUD.name} --resource-group ${FRAUD.resourceGroup}`,
 			);
-			expect(plan).toContain(`type azure_data_lake_gen2, account_name ${LAKE.name}, filesystem curated, no credentials`);
+			expect(plan).toContain('(datastore-curated_identity.yml has no credentials section)');
 			expect(plan).toContain('3. Write a sample job that reads through curated_identity');
 			expect(plan).toContain(`File: ${jobPath}`);
 			expect(plan.match(ALLOWED)).toHaveLength(2);
@@ -531,7 +531,7 @@ describe("Identity-based data access with the user's own identity, in a real ter
 			expect(plan).toContain(
 				`$ az ml datastore create --file datastore-raw_user.yml --workspace-name ${FRAUD.name} --resource-group ${FRAUD.resourceGroup}`,
 			);
-			expect(plan).toContain(`type azure_data_lake_gen2, account_name ${LAKE.name}, filesystem raw, no credentials`);
+			expect(plan).toContain('(datastore-raw_user.yml has no credentials section)');
 			expect(plan).toContain('3. Write a sample job with identity: user_identity reading through raw_user');
 			expect(plan).toContain(`File: ${jobPath}`);
 			expect(plan.match(ALLOWED)).toHaveLength(2);
