@@ -17,6 +17,10 @@ const cli = meow(
     $ aml-identity plan …          the same as run without --yes
     $ aml-identity undo ID [--yes] take back what a saved session changed (asks first; lists what
                                    Azure does not allow back and never touches what was there before)
+    $ aml-identity export --scenario ID --subscription S --workspace W --answers FILE [--demo] [--output DIR] [--force]
+                                   the same plan as an az CLI script and the v2 YAML files it
+                                   reads, written to DIR (default: ./aml-identity-export);
+                                   nothing in Azure changes
 
   Options
     --resume [ID]    the saved sessions, to resume, inspect or delete; with an ID, that session's
@@ -33,6 +37,7 @@ const cli = meow(
     --workspace W      workspace name or resource ID
     --answers FILE     YAML or JSON: one key per question, e.g. registry: /subscriptions/…
     --yes              carry out the plan
+    --force            export: replace files of an earlier export that differ
     --json             one JSON event per line on stdout; human progress on stderr
     --demo             against the built-in demo tenant
     Exit codes: 0 done, 1 a step failed, 2 bad usage or input, 3 stopped resumably
@@ -59,6 +64,7 @@ const cli = meow(
 			yes: {type: 'boolean', default: false},
 			json: {type: 'boolean', default: false},
 			demo: {type: 'boolean', default: false},
+			force: {type: 'boolean', default: false},
 		},
 	},
 );
@@ -69,7 +75,7 @@ function fail(message: string, code = 2): never {
 }
 
 const [command = 'wizard', ...extra] = cli.input;
-if (!['wizard', 'demo', 'emulator', 'run', 'plan', 'undo'].includes(command) || extra.length > (command === 'undo' ? 1 : 0)) {
+if (!['wizard', 'demo', 'emulator', 'run', 'plan', 'export', 'undo'].includes(command) || extra.length > (command === 'undo' ? 1 : 0)) {
 	fail(`unknown command "${cli.input.join(' ')}". Run aml-identity --help to see the commands.`);
 }
 
@@ -204,7 +210,7 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 	process.exit();
 }
 
-async function runWithoutScreen(confirmed: boolean): Promise<void> {
+async function runWithoutScreen(action: 'run' | 'plan' | 'export'): Promise<void> {
 	const {readFileSync} = await import('node:fs');
 	const YAML = (await import('yaml')).default;
 	let answers: Record<string, unknown> = {};
@@ -229,7 +235,7 @@ async function runWithoutScreen(confirmed: boolean): Promise<void> {
 	const workspace = cli.flags.workspace ?? place.workspace;
 	const {connectToAzure, connectToDemoTenant} = await import('../src/azure/connect.js');
 	const {SessionStore} = await import('../src/session/session-store.js');
-	const {runHeadless, exitCodes} = await import('../src/headless/run.js');
+	const {runHeadless, exportHeadless, exitCodes} = await import('../src/headless/run.js');
 	const demo = cli.flags.demo;
 	const connection = demo
 		? await connectToDemoTenant({
@@ -243,21 +249,23 @@ async function runWithoutScreen(confirmed: boolean): Promise<void> {
 		process.exit(exitCodes.interrupted);
 	});
 	const json = cli.flags.json;
-	const code = await runHeadless(
-		{
-			...(scenarioId ? {scenarioId} : {}),
-			...(subscription ? {subscription} : {}),
-			...(workspace ? {workspace} : {}),
-			answers,
-			confirmed,
-			outputDirectory: resolve(cli.flags.output ?? 'aml-identity-output'),
-		},
-		{gateway: connection.gateway, store: new SessionStore(sessionsDirectory(home)), mode: connection.mode, signedInUser: connection.user},
-		{
-			log: (line) => (json ? process.stderr : process.stdout).write(`${line}\n`),
-			...(json ? {event: (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`)} : {}),
-		},
-	);
+	const where = {...(scenarioId ? {scenarioId} : {}), ...(subscription ? {subscription} : {}), ...(workspace ? {workspace} : {}), answers};
+	const io = {
+		log: (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`),
+		...(json ? {event: (event: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(event)}\n`)} : {}),
+	};
+	const code =
+		action === 'export'
+			? await exportHeadless(
+					{...where, outputDirectory: resolve(cli.flags.output ?? 'aml-identity-export'), overwrite: cli.flags.force, generatedAt: new Date()},
+					{gateway: connection.gateway, signedInUser: connection.user},
+					io,
+				)
+			: await runHeadless(
+					{...where, confirmed: action === 'run' && cli.flags.yes, outputDirectory: resolve(cli.flags.output ?? 'aml-identity-output')},
+					{gateway: connection.gateway, store: new SessionStore(sessionsDirectory(home)), mode: connection.mode, signedInUser: connection.user},
+					io,
+				);
 	await connection.close();
 	process.exit(code);
 }
@@ -314,8 +322,7 @@ async function undo(sessionId: string | undefined): Promise<void> {
 try {
 	if (command === 'emulator') await runEmulator();
 	else if (command === 'undo') await undo(extra[0]);
-	else if (command === 'run') await runWithoutScreen(cli.flags.yes);
-	else if (command === 'plan') await runWithoutScreen(false);
+	else if (command === 'run' || command === 'plan' || command === 'export') await runWithoutScreen(command);
 	else if (command === 'demo' && cli.flags.reset) await resetDemo();
 	else await runWizard(command === 'demo' ? 'demo' : 'azure');
 } catch (error) {

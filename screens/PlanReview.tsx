@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {AzureGateway} from '../src/azure/gateway.js';
-import type {Plan} from '../src/plan/plan.js';
+import {commandLines, type Plan} from '../src/plan/plan.js';
 import {preflight, type StepPreflight} from '../src/plan/preflight.js';
 import {Footer} from './components/Footer.js';
 import {Loading} from './components/Loading.js';
@@ -65,7 +65,11 @@ export function PlanReview({plan, gateway, onConfirm, onBack, onQuit}: PlanRevie
 						<Text dimColor>
 							{step.target.kind}: {step.target.name}
 						</Text>
-						{step.azCommand ? <Text color="gray">$ {step.azCommand}</Text> : null}
+						{commandLines(step).map((line, lineIndex) => (
+							<Text key={lineIndex} color="gray">
+								$ {line}
+							</Text>
+						))}
 						{step.note ? <Text dimColor>{step.note}</Text> : null}
 						{step.requires?.length ? <PreflightLine {...(results[step.id] ? {result: results[step.id]} : {})} /> : null}
 					</Box>

@@ -1,11 +1,12 @@
-import type {AzureGateway, WorkspaceSummary} from '../azure/gateway.js';
+import type {AzureGateway, SubscriptionSummary, WorkspaceSummary} from '../azure/gateway.js';
 import {toAzureFailure} from '../azure/errors.js';
 import {nextStepFor} from '../azure/next-steps.js';
-import type {Plan, StepEvent} from '../plan/plan.js';
+import {ExportFileExistsError, writeExport} from '../export/export-plan.js';
+import {commandLines, type Plan, type StepEvent} from '../plan/plan.js';
 import {preflight} from '../plan/preflight.js';
 import {runPlan, type RunResult} from '../plan/runner.js';
 import {findScenario, scenarios} from '../scenarios/index.js';
-import {filesOf, nextQuestion, type Answers, type Question, type ScenarioContext} from '../scenarios/scenario.js';
+import {filesOf, nextQuestion, type Answers, type Question, type Scenario, type ScenarioContext} from '../scenarios/scenario.js';
 import type {SessionStore} from '../session/session-store.js';
 
 /** Exit codes of a run without a screen (documented in --help). */
@@ -21,6 +22,16 @@ export interface HeadlessRequest {
 	/** Run the plan; without it the plan and the preflight are printed and nothing is written. */
 	readonly confirmed: boolean;
 	readonly outputDirectory: string;
+}
+
+/** What a plan is built from: the same keys as a run, without --yes. */
+export type PlanRequest = Omit<HeadlessRequest, 'confirmed'>;
+
+export interface ExportRequest extends PlanRequest {
+	/** Replace files of an earlier export that differ (--force). */
+	readonly overwrite?: boolean;
+	/** For the script's header. */
+	readonly generatedAt?: Date;
 }
 
 export interface HeadlessIo {
@@ -39,6 +50,16 @@ export interface HeadlessContext {
 }
 
 class InputProblem extends Error {}
+
+/** A plan built from a request, with what it was built from. */
+export interface BuiltPlan {
+	readonly scenario: Scenario;
+	readonly subscription: SubscriptionSummary;
+	readonly workspace: WorkspaceSummary;
+	readonly facts: unknown;
+	readonly answers: Answers;
+	readonly plan: Plan;
+}
 
 const resumableCodes = new Set(['PrincipalNotFound']);
 
@@ -83,8 +104,82 @@ function describePlan(plan: Plan, log: HeadlessIo['log']): void {
 	for (const caveat of plan.caveats ?? []) log(`  ⚠ ${caveat}`);
 	plan.steps.forEach((step, index) => {
 		log(`  ${index + 1}. ${step.title}`);
-		if (step.azCommand) log(`     $ ${step.azCommand}`);
+		for (const line of commandLines(step)) log(`     $ ${line}`);
 	});
+}
+
+/**
+ * Resolves the subscription, workspace and scenario a request names, walks the scenario's questions
+ * with its answers and builds the plan, without running it. Throws InputProblem naming every
+ * missing or wrong flag or answer.
+ */
+async function buildPlanFromRequest(request: PlanRequest, context: Pick<HeadlessContext, 'gateway' | 'signedInUser' | 'replicationTiming'>): Promise<BuiltPlan> {
+	const {gateway} = context;
+	const missing: string[] = [];
+	if (!request.scenarioId) missing.push(`--scenario: one of ${scenarios.map((scenario) => scenario.id).join(', ')}`);
+	if (!request.subscription) missing.push('--subscription: a subscription ID or name');
+	if (!request.workspace) missing.push('--workspace: a workspace name or resource ID');
+	if (missing.length) throw new InputProblem(`Missing:\n${missing.map((line) => `  ${line}`).join('\n')}`);
+
+	const scenario = findScenario(request.scenarioId!);
+	if (!scenario) throw new InputProblem(`--scenario "${request.scenarioId}" is not a scenario. Choose one of: ${scenarios.map((candidate) => candidate.id).join(', ')}.`);
+
+	const subscriptions = await gateway.listSubscriptions();
+	const wanted = request.subscription!.toLowerCase();
+	const subscription = subscriptions.find((candidate) => candidate.subscriptionId.toLowerCase() === wanted || candidate.name.toLowerCase() === wanted);
+	if (!subscription) {
+		throw new InputProblem(`--subscription "${request.subscription}" is not one you can see. Yours: ${subscriptions.map((candidate) => `${candidate.name} (${candidate.subscriptionId})`).join('; ')}.`);
+	}
+	const workspaces = await gateway.listWorkspaces(subscription.subscriptionId);
+	const wantedWorkspace = request.workspace!.toLowerCase();
+	const workspace: WorkspaceSummary | undefined = workspaces.find(
+		(candidate) => candidate.name.toLowerCase() === wantedWorkspace || candidate.id.toLowerCase() === wantedWorkspace,
+	);
+	if (!workspace) {
+		throw new InputProblem(`--workspace "${request.workspace}" is not in ${subscription.name}. Workspaces there: ${workspaces.map((candidate) => candidate.name).join(', ') || 'none'}.`);
+	}
+
+	const scenarioContext: ScenarioContext = {
+		gateway,
+		workspace,
+		outputDirectory: `${request.outputDirectory}/${workspace.name}`,
+		...(context.signedInUser ? {signedInUser: context.signedInUser} : {}),
+		...(context.replicationTiming ? {replicationTiming: context.replicationTiming} : {}),
+	};
+	const preparation = await scenario.prepare(scenarioContext);
+	if (preparation.kind === 'blocked') {
+		throw new InputProblem(`${scenario.title}: ${preparation.reason}\n${preparation.nextSteps.map((step) => `  → ${step}`).join('\n')}`);
+	}
+
+	// Walk the questions as the screens would, in order; each answer may open further questions.
+	const answers: Record<string, boolean | string> = {};
+	const asked = new Set<string>();
+	const problems: string[] = [];
+	for (let question = nextQuestion(preparation.questions(answers), answers); question; question = nextQuestion(preparation.questions(answers), answers)) {
+		asked.add(question.id);
+		const value = request.answers[question.id];
+		if (value === undefined) {
+			problems.push(
+				`"${question.id}": ${question.prompt}${question.kind === 'select' ? ` One of: ${question.choices.map((choice) => (choice.value === '__new__' ? 'new' : choice.label)).join(', ')}.` : ''}`,
+			);
+			break; // later questions depend on this answer
+		}
+		const problem = await answerProblem(question, value);
+		if (problem) {
+			problems.push(problem);
+			break;
+		}
+		answers[question.id] =
+			question.kind === 'text' ? String(value).trim() : question.kind === 'select' ? choiceValue(question, value)! : (value as boolean);
+	}
+	const unknown = Object.keys(request.answers).filter((key) => !asked.has(key));
+	if (problems.length === 0 && unknown.length > 0) {
+		problems.push(`The answers file has keys this scenario did not ask for: ${unknown.join(', ')}. Remove them, or check the spelling.`);
+	}
+	if (problems.length) throw new InputProblem(`The answers for ${scenario.id} are not complete:\n${problems.map((line) => `  ${line}`).join('\n')}`);
+
+	const plan = scenario.buildPlan(scenarioContext, preparation.facts, answers);
+	return {scenario: scenario as Scenario, subscription, workspace, facts: preparation.facts, answers, plan};
 }
 
 /**
@@ -95,70 +190,7 @@ function describePlan(plan: Plan, log: HeadlessIo['log']): void {
 export async function runHeadless(request: HeadlessRequest, context: HeadlessContext, io: HeadlessIo): Promise<number> {
 	const {gateway} = context;
 	try {
-		const missing: string[] = [];
-		if (!request.scenarioId) missing.push(`--scenario: one of ${scenarios.map((scenario) => scenario.id).join(', ')}`);
-		if (!request.subscription) missing.push('--subscription: a subscription ID or name');
-		if (!request.workspace) missing.push('--workspace: a workspace name or resource ID');
-		if (missing.length) throw new InputProblem(`Missing:\n${missing.map((line) => `  ${line}`).join('\n')}`);
-
-		const scenario = findScenario(request.scenarioId!);
-		if (!scenario) throw new InputProblem(`--scenario "${request.scenarioId}" is not a scenario. Choose one of: ${scenarios.map((candidate) => candidate.id).join(', ')}.`);
-
-		const subscriptions = await gateway.listSubscriptions();
-		const wanted = request.subscription!.toLowerCase();
-		const subscription = subscriptions.find((candidate) => candidate.subscriptionId.toLowerCase() === wanted || candidate.name.toLowerCase() === wanted);
-		if (!subscription) {
-			throw new InputProblem(`--subscription "${request.subscription}" is not one you can see. Yours: ${subscriptions.map((candidate) => `${candidate.name} (${candidate.subscriptionId})`).join('; ')}.`);
-		}
-		const workspaces = await gateway.listWorkspaces(subscription.subscriptionId);
-		const wantedWorkspace = request.workspace!.toLowerCase();
-		const workspace: WorkspaceSummary | undefined = workspaces.find(
-			(candidate) => candidate.name.toLowerCase() === wantedWorkspace || candidate.id.toLowerCase() === wantedWorkspace,
-		);
-		if (!workspace) {
-			throw new InputProblem(`--workspace "${request.workspace}" is not in ${subscription.name}. Workspaces there: ${workspaces.map((candidate) => candidate.name).join(', ') || 'none'}.`);
-		}
-
-		const scenarioContext: ScenarioContext = {
-			gateway,
-			workspace,
-			outputDirectory: `${request.outputDirectory}/${workspace.name}`,
-			...(context.signedInUser ? {signedInUser: context.signedInUser} : {}),
-			...(context.replicationTiming ? {replicationTiming: context.replicationTiming} : {}),
-		};
-		const preparation = await scenario.prepare(scenarioContext);
-		if (preparation.kind === 'blocked') {
-			throw new InputProblem(`${scenario.title}: ${preparation.reason}\n${preparation.nextSteps.map((step) => `  → ${step}`).join('\n')}`);
-		}
-
-		// Walk the questions as the screens would, in order; each answer may open further questions.
-		const answers: Record<string, boolean | string> = {};
-		const asked = new Set<string>();
-		const problems: string[] = [];
-		for (let question = nextQuestion(preparation.questions(answers), answers); question; question = nextQuestion(preparation.questions(answers), answers)) {
-			asked.add(question.id);
-			const value = request.answers[question.id];
-			if (value === undefined) {
-				problems.push(
-					`"${question.id}": ${question.prompt}${question.kind === 'select' ? ` One of: ${question.choices.map((choice) => (choice.value === '__new__' ? 'new' : choice.label)).join(', ')}.` : ''}`,
-				);
-				break; // later questions depend on this answer
-			}
-			const problem = await answerProblem(question, value);
-			if (problem) {
-				problems.push(problem);
-				break;
-			}
-			answers[question.id] =
-				question.kind === 'text' ? String(value).trim() : question.kind === 'select' ? choiceValue(question, value)! : (value as boolean);
-		}
-		const unknown = Object.keys(request.answers).filter((key) => !asked.has(key));
-		if (problems.length === 0 && unknown.length > 0) {
-			problems.push(`The answers file has keys this scenario did not ask for: ${unknown.join(', ')}. Remove them, or check the spelling.`);
-		}
-		if (problems.length) throw new InputProblem(`The answers for ${scenario.id} are not complete:\n${problems.map((line) => `  ${line}`).join('\n')}`);
-
-		const plan = scenario.buildPlan(scenarioContext, preparation.facts, answers);
+		const {scenario, subscription, workspace, facts, answers, plan} = await buildPlanFromRequest(request, context);
 		describePlan(plan, io.log);
 		const checks = await preflight(plan, gateway);
 		for (const [stepId, result] of Object.entries(checks)) {
@@ -193,7 +225,7 @@ export async function runHeadless(request: HeadlessRequest, context: HeadlessCon
 		};
 		const result: RunResult = await runPlan(plan, {journal: session, onEvent});
 		session.setStatus(result.outcome === 'completed' ? 'completed' : 'failed');
-		const summary = scenario.summarize(preparation.facts, answers, result);
+		const summary = scenario.summarize(facts, answers, result);
 		const files = filesOf(plan, result);
 		io.event?.({type: 'summary', outcome: result.outcome, sessionId: session.id, ...summary, files});
 		for (const line of summary.nextSteps) io.log(`→ ${line}`);
@@ -207,6 +239,38 @@ export async function runHeadless(request: HeadlessRequest, context: HeadlessCon
 		if (error instanceof InputProblem) {
 			io.log(error.message);
 			io.event?.({type: 'error', code: 'BadInput', message: error.message});
+			return exitCodes.badInput;
+		}
+		const failure = toAzureFailure(error);
+		io.log(`${failure.code}: ${failure.message}\n→ ${nextStepFor(failure)}`);
+		io.event?.({type: 'error', ...failure});
+		return exitCodes.stepFailed;
+	}
+}
+
+/**
+ * `aml-identity export`: builds the plan as a run would (same flags, same answers, same checks) and
+ * writes it as an az CLI script with its YAML files into request.outputDirectory. Changes nothing in
+ * Azure. Returns the exit code.
+ */
+export async function exportHeadless(request: ExportRequest, context: Pick<HeadlessContext, 'gateway' | 'signedInUser'>, io: HeadlessIo): Promise<number> {
+	try {
+		const {plan, subscription, workspace} = await buildPlanFromRequest(request, context);
+		const paths = await writeExport(plan, request.outputDirectory, {
+			subscription: {id: subscription.subscriptionId, name: subscription.name},
+			workspace: {name: workspace.name, resourceGroup: workspace.resourceGroup},
+			...(request.generatedAt ? {generatedAt: request.generatedAt} : {}),
+			...(request.overwrite ? {overwrite: true} : {}),
+		});
+		for (const path of paths) io.log(`file: ${path}`);
+		io.log(`Read it, then run it: bash ${paths[0]}`);
+		io.event?.({type: 'export', scenario: plan.scenarioId, files: paths});
+		return exitCodes.done;
+	} catch (error) {
+		if (error instanceof InputProblem || error instanceof ExportFileExistsError) {
+			const message = error instanceof ExportFileExistsError ? `${error.message} Use another --output directory, or --force.` : error.message;
+			io.log(message);
+			io.event?.({type: 'error', code: 'BadInput', message});
 			return exitCodes.badInput;
 		}
 		const failure = toAzureFailure(error);

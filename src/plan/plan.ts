@@ -46,6 +46,23 @@ export interface StepDocument {
 }
 
 /**
+ * A value the exported script reads into a shell variable before a step's command, because it is
+ * known only once earlier steps ran (a new identity's principal ID): `NAME=$(command)`.
+ */
+export interface ShellVariable {
+	/** e.g. GPU_LEGACY_PRINCIPAL_ID. */
+	readonly name: string;
+	/** An az query that prints the value alone (`-o tsv`). */
+	readonly command: string;
+}
+
+/** A file a step writes on this machine (an environment definition, a sample job). */
+export interface LocalFile {
+	readonly path: string;
+	content(): Promise<string>;
+}
+
+/**
  * How to take back what a step did, as data: it is saved in the session's journal (before the
  * step writes, so an interrupted step can still be undone) and only for steps whose apply ran, so
  * undo never touches what was in place before the session.
@@ -89,19 +106,32 @@ export interface PlanStep {
 	readonly id: string;
 	readonly title: string;
 	readonly target: StepTarget;
-	/** The equivalent command from the documents, for users who want to see or repeat it; empty for local steps. */
+	/**
+	 * The equivalent command from the documents, pasteable into bash (lines joined by newlines if
+	 * several); empty for local steps. Values known only at run time are `"$NAME"` of shellVariables.
+	 */
 	readonly azCommand: string;
+	/** The shell variables azCommand uses, set before it. */
+	readonly shellVariables?: readonly ShellVariable[];
 	/** Shown under the step in the plan review: a caveat or why the step is there. */
 	readonly note?: string;
 	/** What the signed-in principal must be allowed to do; none for local steps. */
 	readonly requires?: readonly RequiredPermission[];
 	/** The v2 YAML files its azCommand reads (`--file …`), for the exported script. */
 	readonly documents?: readonly StepDocument[];
+	/** The file a local step writes: an export writes it beside the script. */
+	readonly localFile?: LocalFile;
 	/** How undo takes the step back; computed just before apply (it may read the state it replaces). None: nothing to undo. */
 	reversal?(): Promise<Reversal>;
 	check(report: (report: StepReport) => void): Promise<CheckResult>;
 	apply(report: (report: StepReport) => void): Promise<void>;
 	verify(report: (report: StepReport) => void): Promise<VerifyResult>;
+}
+
+/** What a user would type for a step: its variables set, then its command; none for a local step. */
+export function commandLines(step: Pick<PlanStep, 'azCommand' | 'shellVariables'>): string[] {
+	if (!step.azCommand) return [];
+	return [...(step.shellVariables ?? []).map((variable) => `${variable.name}=$(${variable.command})`), ...step.azCommand.split('\n')];
 }
 
 export interface Plan {

@@ -1,3 +1,4 @@
+import YAML from 'yaml';
 import type {ComputeSummary, IdentitySummary, RegistrySummary} from '../azure/gateway.js';
 import {parseResourceId} from '../azure/resource-id.js';
 import type {Plan, PlanStep} from '../plan/plan.js';
@@ -9,10 +10,10 @@ import {
 	chosenIdentityId,
 	computeChoice,
 	computePrincipal,
+	computePrincipalShellVariable,
 	createIdentityStep,
 	createNew,
 	describeIdentity,
-	identityArguments,
 	computeWriteRequirements,
 	setComputeIdentityStep,
 	userAssignedIdentityQuestions,
@@ -49,6 +50,19 @@ function wantedIdentity(facts: ComputeAcrPullFacts, answers: Answers, workspace:
 		return identityId ? {type: 'UserAssigned', identityId} : undefined;
 	}
 	return undefined;
+}
+
+/** create-cluster.yml of document 004 ("Compute cluster"), for this cluster. */
+export function computeYaml(name: string, definition: {vmSize: string; minNodes: number; maxNodes: number}, identity: ComputeIdentityChoice): string {
+	return YAML.stringify({
+		$schema: 'https://azuremlschemas.azureedge.net/latest/amlCompute.schema.json',
+		name,
+		type: 'amlcompute',
+		size: definition.vmSize,
+		min_instances: definition.minNodes,
+		max_instances: definition.maxNodes,
+		identity: identity.type === 'SystemAssigned' ? {type: 'system_assigned'} : {type: 'user_assigned', user_assigned_identities: [{resource_id: identity.identityId}]},
+	});
 }
 
 export const computeAcrPullScenario: Scenario<ComputeAcrPullFacts> = {
@@ -164,7 +178,7 @@ export const computeAcrPullScenario: Scenario<ComputeAcrPullFacts> = {
 		} else {
 			computeName = String(answers['computeName']);
 			computeId = `${workspace.id}/computes/${computeName}`;
-			const identity = wanted ?? {type: 'SystemAssigned' as const};
+			const identity: ComputeIdentityChoice = wanted ?? {type: 'SystemAssigned'};
 			const definition = {
 				location: workspace.location,
 				vmSize: String(answers['vmSize']),
@@ -172,12 +186,14 @@ export const computeAcrPullScenario: Scenario<ComputeAcrPullFacts> = {
 				maxNodes: Number(answers['maxNodes']),
 				identity: identity.type === 'SystemAssigned' ? {type: 'SystemAssigned' as const} : {type: 'UserAssigned' as const, userAssignedIds: [identity.identityId]},
 			};
+			const fileName = `compute-${computeName}.yml`;
 			steps.push({
 				id: `create-compute-${computeName}`,
 				title: `Create compute cluster ${computeName} with a ${identity.type === 'SystemAssigned' ? 'system' : 'user'}-assigned identity`,
 				target: {kind: 'Compute cluster', name: computeName, id: computeId},
 				requires: computeWriteRequirements(workspace.id, identity),
-				azCommand: `az ml compute create --name ${computeName} --type amlcompute --size ${definition.vmSize} --min-instances ${definition.minNodes} --max-instances ${definition.maxNodes} ${identityArguments(identity)} --workspace-name ${workspace.name} --resource-group ${resourceGroup}`,
+				azCommand: `az ml compute create --file ${fileName} --workspace-name ${workspace.name} --resource-group ${resourceGroup}`,
+				documents: [{fileName, content: computeYaml(computeName, definition, identity)}],
 				async reversal() {
 					return {kind: 'delete', resourceType: 'compute', id: computeId, label: `compute cluster ${computeName}`};
 				},
@@ -207,7 +223,7 @@ export const computeAcrPullScenario: Scenario<ComputeAcrPullFacts> = {
 				scopeLabel: `registry ${facts.registry.name}`,
 				principalLabel: `${computeName}'s identity`,
 				principalId: computePrincipal(gateway, computeId),
-				azCommand: `az role assignment create --assignee-object-id <${computeName} principal ID> --assignee-principal-type ServicePrincipal --role AcrPull --scope ${facts.registry.id}`,
+				assignee: {variable: computePrincipalShellVariable({name: computeName, workspaceId: workspace.id}, existing?.identity, wanted)},
 				note: 'Azure grants this itself when the compute is created after the workspace registry; the step checks first.',
 				...(replicationTiming ? {timing: replicationTiming} : {}),
 			}),

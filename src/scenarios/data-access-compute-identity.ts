@@ -6,7 +6,7 @@ import {writeFileStep} from '../steps/write-file.js';
 import {identityDatastoreStep, jobYaml, readStorage, storageQuestions, type StorageChoice} from './data-access-shared.js';
 import type {Answers, Question, Scenario} from './scenario.js';
 import {outcomesSummary} from './scenario.js';
-import {computeChoice, computePrincipal, setComputeIdentityStep} from './shared.js';
+import {computeChoice, computePrincipal, computePrincipalShellVariable, setComputeIdentityStep} from './shared.js';
 
 /**
  * Document 004, "Access data for training jobs on compute using managed identity": the compute's
@@ -78,6 +78,7 @@ export const computeDataAccessScenario: Scenario<ComputeDataAccessFacts> = {
 		const roles = new RoleResolver(gateway);
 		const timing = replicationTiming ? {timing: replicationTiming} : {};
 		const steps: PlanStep[] = [];
+		const principal = computePrincipalShellVariable(compute, compute.identity, compute.identity.type === 'None' ? {type: 'SystemAssigned'} : undefined);
 		if (compute.identity.type === 'None') steps.push(setComputeIdentityStep(gateway, compute, {type: 'SystemAssigned'}));
 		steps.push(
 			roleAssignmentStep({
@@ -89,7 +90,7 @@ export const computeDataAccessScenario: Scenario<ComputeDataAccessFacts> = {
 				scopeLabel: `storage account ${storage.account.name}`,
 				principalLabel: `${compute.name}'s identity`,
 				principalId: computePrincipal(gateway, compute.id),
-				azCommand: `az role assignment create --assignee-object-id <${compute.name} principal ID> --assignee-principal-type ServicePrincipal --role "Storage Blob Data Reader" --scope ${storage.account.id}`,
+				assignee: {variable: principal},
 				...timing,
 			}),
 		);
@@ -104,7 +105,7 @@ export const computeDataAccessScenario: Scenario<ComputeDataAccessFacts> = {
 					scopeLabel: `workspace ${workspace.name}`,
 					principalLabel: `${compute.name}'s identity`,
 					principalId: computePrincipal(gateway, compute.id),
-					azCommand: `az role assignment create --assignee-object-id <${compute.name} principal ID> --assignee-principal-type ServicePrincipal --role Contributor --scope ${workspace.id}`,
+					assignee: {variable: principal},
 					note: idleShutdownNote,
 					...timing,
 				}),

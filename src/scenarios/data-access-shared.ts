@@ -76,13 +76,15 @@ export function credentialDatastores(datastores: readonly DatastoreSummary[], ac
 
 export function identityDatastoreStep(gateway: AzureGateway, workspace: {id: string; name: string; resourceGroup: string}, name: string, account: StorageAccountSummary, container: string): PlanStep {
 	const datastoreType = account.isHnsEnabled ? ('AzureDataLakeGen2' as const) : ('AzureBlob' as const);
-	const cliType = account.isHnsEnabled ? 'azure_data_lake_gen2' : 'azure_blob';
+	const fileName = `datastore-${name}.yml`;
+	const description = 'Identity-based access, created by aml-identity.';
 	return {
 		id: `datastore-${name}`,
 		title: `Create datastore ${name} (${storageKind(account)}, no stored credentials)`,
 		target: {kind: 'Datastore', name, id: `${workspace.id}/datastores/${name}`},
-		azCommand: `az ml datastore create --file datastore-${name}.yml --workspace-name ${workspace.name} --resource-group ${workspace.resourceGroup}`,
-		note: `No key, no SAS: access is checked against the identity that reads the data. datastore-${name}.yml: type ${cliType}, account_name ${account.name}, ${account.isHnsEnabled ? 'filesystem' : 'container_name'} ${container}, no credentials.`,
+		azCommand: `az ml datastore create --file ${fileName} --workspace-name ${workspace.name} --resource-group ${workspace.resourceGroup}`,
+		documents: [{fileName, content: datastoreYaml(name, account, container, description)}],
+		note: `No key, no SAS: access is checked against the identity that reads the data (${fileName} has no credentials section).`,
 		requires: [{scope: workspace.id, action: 'Microsoft.MachineLearningServices/workspaces/datastores/write'}],
 		async reversal() {
 			return (await gateway.findDatastore(workspace.id, name))
@@ -96,7 +98,7 @@ export function identityDatastoreStep(gateway: AzureGateway, workspace: {id: str
 			return same ? {satisfied: true, detail: `datastore ${name} already points at ${account.name}/${container} without credentials`} : {satisfied: false, detail: `datastore ${name} differs: it will be updated`};
 		},
 		async apply() {
-			await gateway.createIdentityDatastore(workspace.id, name, {datastoreType, accountName: account.name, containerName: container, description: 'Identity-based access, created by aml-identity.'});
+			await gateway.createIdentityDatastore(workspace.id, name, {datastoreType, accountName: account.name, containerName: container, description});
 		},
 		async verify() {
 			const existing = await gateway.findDatastore(workspace.id, name);
@@ -105,6 +107,29 @@ export function identityDatastoreStep(gateway: AzureGateway, workspace: {id: str
 				: {ok: false, detail: `datastore ${name} is not there without credentials`};
 		},
 	};
+}
+
+/** The v2 datastore file without a credentials section, which makes it identity-based. */
+export function datastoreYaml(name: string, account: StorageAccountSummary, container: string, description: string): string {
+	return YAML.stringify(
+		account.isHnsEnabled
+			? {
+					$schema: 'https://azuremlschemas.azureedge.net/latest/azureDataLakeGen2.schema.json',
+					name,
+					type: 'azure_data_lake_gen2',
+					description,
+					account_name: account.name,
+					filesystem: container,
+				}
+			: {
+					$schema: 'https://azuremlschemas.azureedge.net/latest/azureBlob.schema.json',
+					name,
+					type: 'azure_blob',
+					description,
+					account_name: account.name,
+					container_name: container,
+				},
+	);
 }
 
 /** A command job that reads a file through the datastore (the documents' hello-census example). */

@@ -118,7 +118,7 @@ export const userDataAccessScenario: Scenario<UserDataAccessFacts> = {
 					principalLabel: grantee.label,
 					principalId: async () => grantee.id,
 					principalType: grantee.type,
-					azCommand: `az role assignment create --assignee-object-id ${grantee.id} --assignee-principal-type ${grantee.type} --role "Storage Blob Data Reader" --scope ${storage.account.id}`,
+					assignee: {objectId: grantee.id},
 					...(replicationTiming ? {timing: replicationTiming} : {}),
 				}),
 				identityDatastoreStep(gateway, workspace, datastore, storage.account, container),

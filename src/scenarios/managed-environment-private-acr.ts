@@ -1,7 +1,9 @@
 import {join} from 'node:path';
+import YAML from 'yaml';
 import type {ConnectionSummary, IdentitySummary, RegistrySummary, SubscriptionSummary} from '../azure/gateway.js';
 import type {Plan, PlanStep} from '../plan/plan.js';
 import {RoleResolver, roleAssignmentStep} from '../steps/role-assignment.js';
+import {identityClientIdVariable, identityPrincipalVariable} from '../steps/shell.js';
 import {writeFileStep} from '../steps/write-file.js';
 import {imageProblem} from './names.js';
 import type {Answers, Scenario} from './scenario.js';
@@ -44,6 +46,16 @@ export function managedEnvironmentV1Python(name: string, imageUri: string, ident
 		'env.docker.base_image_registry.registry_identity = identity',
 		'',
 	].join('\n');
+}
+
+/** The v2 connection file (az ml connection create) for a registry reached with a user-assigned identity. */
+export function connectionYaml(name: string, loginServer: string, identityId: string): string {
+	return YAML.stringify({
+		name,
+		type: 'container_registry',
+		target: loginServer,
+		credentials: {type: 'managed_identity', resource_id: identityId},
+	});
 }
 
 function pickedRegistry(facts: ManagedEnvironmentFacts, answers: Answers): RegistrySummary | undefined {
@@ -107,7 +119,7 @@ export const managedEnvironmentScenario: Scenario<ManagedEnvironmentFacts> = {
 				scopeLabel: `registry ${registry.name}`,
 				principalLabel: `identity ${identityName}`,
 				principalId: identityPrincipal(gateway, identityId),
-				azCommand: `az role assignment create --assignee <${identityName} principal ID> --role acrpull --scope ${registry.id}`,
+				assignee: {variable: identityPrincipalVariable(identityId)},
 				...timing,
 			}),
 			roleAssignmentStep({
@@ -119,18 +131,23 @@ export const managedEnvironmentScenario: Scenario<ManagedEnvironmentFacts> = {
 				scopeLabel: `identity ${identityName}`,
 				principalLabel: `${workspace.name}'s system-assigned identity`,
 				principalId: async () => facts.workspacePrincipalId,
-				azCommand: `az role assignment create --assignee ${facts.workspacePrincipalId} --role managedidentityoperator --scope ${identityId}`,
+				assignee: {objectId: facts.workspacePrincipalId},
 				note: 'Lets the workspace hand this identity to the ACR Tasks build of the managed environment.',
 				...timing,
 			}),
 		);
 
+		const connectionFile = `connection-${connection}.yml`;
+		const clientId = identityClientIdVariable(identityId);
 		steps.push({
 			id: 'workspace-connection',
 			title: `Create workspace connection ${connection} to ${loginServer}`,
 			target: {kind: 'Workspace connection', name: connection, id: `${workspace.id}/connections/${connection}`},
-			azCommand: `workspace.set_connection(name="${connection}", category="ACR", target="${loginServer}", authType="RegistryConnection", value={"ResourceId": "${identityId}", "ClientId": "<client ID>"})`,
-			note: 'authType ManagedIdentity with the identity resource ID and client ID (SDK v1: RegistryConnection).',
+			// The client ID exists only once the identity does: the command sets it over the file's.
+			azCommand: `az ml connection create --file ${connectionFile} --set credentials.client_id="$${clientId.name}" --workspace-name ${workspace.name} --resource-group ${workspace.resourceGroup}`,
+			shellVariables: [clientId],
+			documents: [{fileName: connectionFile, content: connectionYaml(connection, loginServer, identityId)}],
+			note: `Authenticates with identity ${identityName}; the v2 form of document 001's workspace.set_connection(category="ACR", authType="RegistryConnection").`,
 			requires: [{scope: workspace.id, action: 'Microsoft.MachineLearningServices/workspaces/connections/write'}],
 			async reversal() {
 				return (await gateway.findConnection(workspace.id, connection))

@@ -11,6 +11,7 @@ import {
 	chosenIdentityId,
 	computeChoice,
 	computePrincipal,
+	computePrincipalShellVariable,
 	createIdentityStep,
 	createNew,
 	listVisibleRegistries,
@@ -132,8 +133,9 @@ export const privateAcrImageScenario: Scenario<PrivateAcrImageFacts> = {
 		const {compute, registry} = picked(facts, answers);
 		if (!compute || !registry) throw new Error('The compute or registry chosen is not in the lists read before planning.');
 		const steps: PlanStep[] = [];
+		let wanted: ComputeIdentityChoice | undefined;
 		if (compute.identity.type === 'None') {
-			let wanted: ComputeIdentityChoice = {type: 'SystemAssigned'};
+			wanted = {type: 'SystemAssigned'};
 			if (answers['identityType'] === 'UserAssigned') {
 				const identityId = chosenIdentityId('user', workspace, answers);
 				if (!identityId) throw new Error('No user-assigned identity was chosen.');
@@ -152,7 +154,7 @@ export const privateAcrImageScenario: Scenario<PrivateAcrImageFacts> = {
 				scopeLabel: `registry ${registry.name}`,
 				principalLabel: `${compute.name}'s identity`,
 				principalId: computePrincipal(gateway, compute.id),
-				azCommand: `az role assignment create --assignee <${compute.name} principal ID> --role acrpull --scope "${registry.id}"`,
+				assignee: {variable: computePrincipalShellVariable(compute, compute.identity, wanted)},
 				...(replicationTiming ? {timing: replicationTiming} : {}),
 			}),
 		);

@@ -7,7 +7,8 @@ import type {
 	WorkspaceSummary,
 } from '../azure/gateway.js';
 import {parseResourceId} from '../azure/resource-id.js';
-import type {PlanStep, RequiredPermission} from '../plan/plan.js';
+import type {PlanStep, RequiredPermission, ShellVariable} from '../plan/plan.js';
+import {computePrincipalVariable} from '../steps/shell.js';
 import type {Answers, Choice, Question} from './scenario.js';
 import {identityNameProblem} from './names.js';
 
@@ -136,6 +137,26 @@ export function computePrincipal(gateway: AzureGateway, computeId: string): () =
 		}
 		return principalId;
 	};
+}
+
+/**
+ * The shell variable for the principal computePrincipal reads when the step runs, given the identity
+ * the compute has now and the one the plan gives it (if any).
+ */
+export function computePrincipalShellVariable(
+	compute: {readonly name: string; readonly workspaceId: string},
+	current: ComputeSummary['identity'] | undefined,
+	wanted: ComputeIdentityChoice | undefined,
+): ShellVariable {
+	const {resourceGroup, name: workspaceName} = parseResourceId(compute.workspaceId);
+	const userAssignedId = wanted
+		? wanted.type === 'UserAssigned'
+			? wanted.identityId
+			: undefined
+		: current && !current.principalId
+			? current.userAssigned[0]?.id
+			: undefined;
+	return computePrincipalVariable({name: compute.name, workspaceName, resourceGroup}, userAssignedId);
 }
 
 export type ComputeIdentityChoice = {readonly type: 'SystemAssigned'} | {readonly type: 'UserAssigned'; readonly identityId: string};

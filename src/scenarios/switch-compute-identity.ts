@@ -7,6 +7,7 @@ import {
 	chosenIdentityId,
 	computeChoice,
 	computePrincipal,
+	computePrincipalShellVariable,
 	createIdentityStep,
 	createNew,
 	describeIdentity,
@@ -163,7 +164,7 @@ export const switchComputeIdentityScenario: Scenario<SwitchComputeIdentityFacts>
 						scopeLabel: held.scopeLabel,
 						principalLabel: `${compute.name}'s new identity`,
 						principalId: computePrincipal(gateway, compute.id),
-						azCommand: `az role assignment create --assignee-object-id <new principal ID> --assignee-principal-type ServicePrincipal --role "${held.roleName}" --scope ${held.scope}`,
+						assignee: {variable: computePrincipalShellVariable(compute, compute.identity, wanted)},
 						...(replicationTiming ? {timing: replicationTiming} : {}),
 					}),
 				);

@@ -120,8 +120,13 @@ export const addWorkspaceIdentityScenario: Scenario<AddWorkspaceIdentityFacts> =
 		}
 		const after = identitiesAfter(facts.current, answers, addedId);
 		const before = facts.current;
+		const identityYaml = (ids: readonly string[]) =>
+			YAML.stringify({
+				identity: {type: 'system_assigned,user_assigned', tenant_id: workspace.identity.tenantId ?? '<TENANT_ID>', user_assigned_identities: Object.fromEntries(ids.map((id) => [id, {}]))},
+			});
 		const listing = (ids: readonly string[]) => (ids.length ? ids.map(nameOf).join(', ') : 'none');
-		const identityFile = join(outputDirectory, 'workspace_identity.yml');
+		const identityFileName = 'workspace_identity.yml';
+		const identityFile = join(outputDirectory, identityFileName);
 		// The file the documents' `az ml workspace update --file` takes, with every identity kept.
 		steps.push(
 			writeFileStep({
@@ -129,19 +134,15 @@ export const addWorkspaceIdentityScenario: Scenario<AddWorkspaceIdentityFacts> =
 				title: 'Write workspace_identity.yml (the az ml workspace update file)',
 				path: identityFile,
 				// IDs as Azure spells them (read when the step runs: a new identity exists only then).
-				content: async () => {
-					const ids = await Promise.all(after.map(async (id) => (await gateway.findIdentity(id))?.id ?? id));
-					return YAML.stringify({
-						identity: {type: 'system_assigned,user_assigned', tenant_id: workspace.identity.tenantId ?? '<TENANT_ID>', user_assigned_identities: Object.fromEntries(ids.map((id) => [id, {}]))},
-					});
-				},
+				content: async () => identityYaml(await Promise.all(after.map(async (id) => (await gateway.findIdentity(id))?.id ?? id))),
 			}),
 		);
 		steps.push({
 			id: 'update-workspace-identity',
 			title: `Set ${workspace.name}'s identity to SystemAssigned,UserAssigned: ${listing(after)}`,
 			target: {kind: 'Workspace', name: workspace.name, id: workspace.id},
-			azCommand: `az ml workspace update --resource-group ${workspace.resourceGroup} --name ${workspace.name} --file ${identityFile}`,
+			azCommand: `az ml workspace update --resource-group ${workspace.resourceGroup} --name ${workspace.name} --file ${identityFileName}`,
+			documents: [{fileName: identityFileName, content: identityYaml(after)}],
 			note: `User-assigned identities before: ${listing(before)}; after: ${listing(after)}. Every kept identity is sent, or Azure removes it.`,
 			requires: [
 				{scope: workspace.id, action: 'Microsoft.MachineLearningServices/workspaces/write'},

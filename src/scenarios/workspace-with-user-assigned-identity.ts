@@ -3,8 +3,9 @@ import YAML from 'yaml';
 import type {AzureGateway, IdentitySummary, KeyVaultAccessPolicy, KeyVaultSummary, RegistrySummary, ResourceSummary, StorageAccountSummary, SubscriptionSummary} from '../azure/gateway.js';
 import {isNotFound, toAzureFailure} from '../azure/errors.js';
 import {sameResourceId} from '../azure/resource-id.js';
-import type {Plan, PlanStep, RequiredPermission} from '../plan/plan.js';
+import type {Plan, PlanStep, RequiredPermission, ShellVariable} from '../plan/plan.js';
 import {RoleResolver, roleAssignmentStep} from '../steps/role-assignment.js';
+import {identityPrincipalVariable} from '../steps/shell.js';
 import {writeFileStep} from '../steps/write-file.js';
 import type {Answers, Choice, Question, Scenario} from './scenario.js';
 import {outcomesSummary} from './scenario.js';
@@ -394,6 +395,7 @@ export const workspaceWithUserAssignedIdentityScenario: Scenario<WorkspaceWithUa
 		const primaryName = nameOf(primary.id);
 		const roles = new RoleResolver(gateway);
 		const principalId = identityPrincipal(gateway, primary.id);
+		const principalVariable = identityPrincipalVariable(primary.id);
 		const groupScope = `/subscriptions/${facts.subscriptionId}/resourceGroups/${resourceGroup}`;
 		const steps: PlanStep[] = [];
 
@@ -409,7 +411,7 @@ export const workspaceWithUserAssignedIdentityScenario: Scenario<WorkspaceWithUa
 				scopeLabel,
 				principalLabel: `identity ${primaryName}`,
 				principalId,
-				azCommand: `az role assignment create --assignee-object-id <${primaryName} principal ID> --assignee-principal-type ServicePrincipal --role "${roleName}" --scope ${scope}`,
+				assignee: {variable: principalVariable},
 				...(note ? {note} : {}),
 				...(replicationTiming ? {timing: replicationTiming} : {}),
 			});
@@ -422,7 +424,7 @@ export const workspaceWithUserAssignedIdentityScenario: Scenario<WorkspaceWithUa
 		if (keyVault.rbacAuthorization) {
 			steps.push(grant('key-vault-administrator', 'Key Vault Administrator', keyVault.id, `key vault ${keyVault.name}`, `${keyVault.name} uses the Azure RBAC permission model.`));
 		} else {
-			steps.push(accessPolicyStep(gateway, keyVault, primaryName, principalId));
+			steps.push(accessPolicyStep(gateway, keyVault, primaryName, principalId, principalVariable));
 		}
 		steps.push(
 			grant('registry-contributor', 'Contributor', registry.id, `registry ${registry.name}`),
@@ -449,7 +451,7 @@ export const workspaceWithUserAssignedIdentityScenario: Scenario<WorkspaceWithUa
 				},
 				note: 'The az ml workspace create file of document 004, for repeating the creation by hand.',
 			}),
-			createWorkspaceStep(gateway, choice, yamlPath),
+			createWorkspaceStep(gateway, choice),
 		);
 
 		const workspaceRole = grant('workspace-contributor', 'Contributor', workspaceId, `workspace ${workspaceName}`);
@@ -507,7 +509,7 @@ function policyMissing(policies: readonly KeyVaultAccessPolicy[], principalId: s
 }
 
 /** Document 004: on a vault with the access-policy model, every permission but purge. */
-function accessPolicyStep(gateway: AzureGateway, vault: KeyVaultSummary, identityName: string, principalId: () => Promise<string>): PlanStep {
+function accessPolicyStep(gateway: AzureGateway, vault: KeyVaultSummary, identityName: string, principalId: () => Promise<string>, principalVariable: ShellVariable): PlanStep {
 	const list = (permissions: readonly string[]) => permissions.join(' ');
 	const read = async () => {
 		const current = await gateway.findKeyVault(vault.id);
@@ -519,9 +521,10 @@ function accessPolicyStep(gateway: AzureGateway, vault: KeyVaultSummary, identit
 		title: `Give identity ${identityName} an access policy on key vault ${vault.name} (every permission but purge)`,
 		target: {kind: 'Key vault access policy', name: `${identityName} on ${vault.name}`, id: vault.id},
 		azCommand:
-			`az keyvault set-policy --name ${vault.name} --resource-group ${vault.resourceGroup} --object-id <${identityName} principal ID>` +
+			`az keyvault set-policy --name ${vault.name} --resource-group ${vault.resourceGroup} --object-id "$${principalVariable.name}"` +
 			` --key-permissions ${list(accessPolicyPermissions.keys)} --secret-permissions ${list(accessPolicyPermissions.secrets)}` +
 			` --certificate-permissions ${list(accessPolicyPermissions.certificates)} --storage-permissions ${list(accessPolicyPermissions.storage)}`,
+		shellVariables: [principalVariable],
 		note: `${vault.name} uses the access-policy permission model: Azure RBAC data roles do not apply to it.`,
 		requires: [{scope: vault.id, action: 'Microsoft.KeyVault/vaults/accessPolicies/write'}],
 		async reversal() {
@@ -558,7 +561,7 @@ async function primaryIdentityOf(gateway: AzureGateway, workspaceId: string): Pr
 	return typeof properties?.primaryUserAssignedIdentity === 'string' ? properties.primaryUserAssignedIdentity : undefined;
 }
 
-function createWorkspaceStep(gateway: AzureGateway, choice: Chosen, yamlPath: string): PlanStep {
+function createWorkspaceStep(gateway: AzureGateway, choice: Chosen): PlanStep {
 	const {workspaceName, resourceGroup, workspaceId, primary} = choice;
 	const primaryName = nameOf(primary.id);
 	const groupScope = resourceGroupScope(workspaceId);
@@ -600,7 +603,8 @@ function createWorkspaceStep(gateway: AzureGateway, choice: Chosen, yamlPath: st
 		id: 'create-workspace',
 		title: `Create workspace ${workspaceName} with user-assigned identity ${primaryName}${choice.identities.length > 1 ? ` (+${choice.identities.length - 1} more)` : ''}`,
 		target: {kind: 'Workspace', name: workspaceName, id: workspaceId},
-		azCommand: `az ml workspace create -f ${yamlPath} --subscription ${parseSubscription(workspaceId)} --resource-group ${resourceGroup} --name ${workspaceName}${cmkArgument}`,
+		azCommand: `az ml workspace create --file ${workspaceYamlFileName} --subscription ${parseSubscription(workspaceId)} --resource-group ${resourceGroup} --name ${workspaceName}${cmkArgument}`,
+		documents: [{fileName: workspaceYamlFileName, content: workspaceYaml(choice)}],
 		note: 'Created only now: the identity needs its roles on the linked resources before the workspace uses them.',
 		requires,
 		async reversal() {

@@ -2,7 +2,8 @@ import {createHash} from 'node:crypto';
 import {setTimeout as delay} from 'node:timers/promises';
 import type {AzureGateway, RoleDefinitionSummary} from '../azure/gateway.js';
 import {toAzureFailure} from '../azure/errors.js';
-import type {PlanStep, StepReport} from '../plan/plan.js';
+import type {PlanStep, ShellVariable, StepReport} from '../plan/plan.js';
+import {roleAssignmentCommand} from './shell.js';
 
 /** Built-in roles the scenarios grant, by their real GUIDs (used when a lookup by name finds nothing). */
 export const builtInRoleIds: Readonly<Record<string, string>> = {
@@ -91,7 +92,8 @@ export interface RoleAssignmentStepOptions {
 	readonly principalId: () => Promise<string>;
 	/** Managed identities are service principals; a person is a User, a team a Group. */
 	readonly principalType?: 'ServicePrincipal' | 'User' | 'Group';
-	readonly azCommand: string;
+	/** The principal in the az command: its object ID when known now, else the shell variable that reads it. */
+	readonly assignee: {readonly objectId: string} | {readonly variable: ShellVariable};
 	readonly note?: string;
 	readonly timing?: ReplicationTiming;
 }
@@ -119,7 +121,8 @@ export function roleAssignmentStep(options: RoleAssignmentStepOptions): PlanStep
 		id: options.id,
 		title: `Grant ${roleName} to ${options.principalLabel} on ${options.scopeLabel}`,
 		target: {kind: 'Role assignment', name: `${roleName} on ${options.scopeLabel}`, id: scope},
-		azCommand: options.azCommand,
+		azCommand: roleAssignmentCommand({assignee: options.assignee, principalType: options.principalType ?? 'ServicePrincipal', roleName, scope}),
+		...('variable' in options.assignee ? {shellVariables: [options.assignee.variable]} : {}),
 		...(options.note ? {note: options.note} : {}),
 		requires: [{scope, action: 'Microsoft.Authorization/roleAssignments/write'}],
 

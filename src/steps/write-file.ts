@@ -33,6 +33,7 @@ export function writeFileStep(options: {
 			const previousContent = await readIfPresent(path);
 			return {kind: 'restore-file', path, ...(previousContent === undefined ? {} : {previousContent}), label: `file ${path}`};
 		},
+		localFile: {path, content},
 		async check() {
 			const current = await readIfPresent(path);
 			return current === (await content())

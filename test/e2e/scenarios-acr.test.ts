@@ -121,7 +121,10 @@ describe('Inference images from AKS without admin keys, in a real terminal', () 
 			const plan = await walkToPlan(first);
 			expect(plan).toContain(`⚠ ${AKS_CAVEAT}`);
 			expect(plan).toContain(`1. Grant AcrPull to aks-inference's kubelet identity on registry ${WORKSPACE_REGISTRY.name}`);
-			expect(plan).toContain(`$ az aks update --name ${AKS.name} --resource-group ${AKS.resourceGroup} --attach-acr ${WORKSPACE_REGISTRY.id}`);
+			expect(plan).toContain(
+				`$ az role assignment create --assignee-object-id ${SEED.aksClusters.fraudInference.kubeletIdentity.objectId} --assignee-principal-type ServicePrincipal --role "AcrPull" --scope ${WORKSPACE_REGISTRY.id}`,
+			);
+			expect(plan).toContain(`The same grant: az aks update --name ${AKS.name} --resource-group ${AKS.resourceGroup} --attach-acr ${WORKSPACE_REGISTRY.id}`);
 
 			const summary = await runPlan(first);
 			expect(summarySection(summary, 'Changed')).toEqual([`Grant AcrPull to aks-inference's kubelet identity on registry ${WORKSPACE_REGISTRY.name}.`]);
@@ -172,12 +175,12 @@ describe('Pull a private ACR base image for training as is, in a real terminal',
 			const plan = await walkToPlan(first);
 			expect(plan).toContain(`Plan: cpu-cluster pulls ${CONTOSO_BASE.loginServer}/${image}`);
 			expect(plan).toContain(`1. Grant AcrPull to cpu-cluster's identity on registry ${CONTOSO_BASE.name}`);
-			expect(plan).toContain(`$ az role assignment create --assignee <cpu-cluster principal ID> --role acrpull --scope "${CONTOSO_BASE.id}"`);
+			expect(plan).toContain(`$ az role assignment create --assignee-object-id "$CPU_CLUSTER_PRINCIPAL_ID" --assignee-principal-type ServicePrincipal --role "AcrPull" --scope ${CONTOSO_BASE.id}`);
 			expect(plan).toContain('2. Write the environment definition pytorch-train.yml (CLI v2)');
 			expect(plan).toContain(`File: ${yamlPath}`);
 			expect(plan).toContain('3. Write the SDK v1 snippet pytorch-train_v1.py (user_managed_dependencies = True)');
 			expect(plan).toContain(`File: ${v1Path}`);
-			expect(plan.match(/^ {3}\$ /gm)).toHaveLength(1); // file steps show no az command
+			expect(plan.match(/^ {3}\$ /gm)).toHaveLength(2); // the principal read into a variable, the grant; file steps show no az command
 
 			const summary = await runPlan(first);
 			expect(summarySection(summary, 'Changed')).toEqual([
@@ -243,8 +246,8 @@ describe('Build a managed environment from a private ACR base image, in a real t
 			expect(plan).toContain(`Plan: Managed environments on ${CONTOSO_BASE.loginServer}/base/python-ml:3.11`);
 			expect(plan).toContain(UNSUPPORTED_CAVEAT);
 			expect(plan).toContain(`$ az identity create --name ${identityName} --resource-group ${FRAUD.resourceGroup} --location ${FRAUD.location}`);
-			expect(plan).toContain(`$ az role assignment create --assignee <${identityName} principal ID> --role acrpull --scope ${CONTOSO_BASE.id}`);
-			expect(plan).toContain(`$ az role assignment create --assignee ${FRAUD.principalId} --role managedidentityoperator --scope ${identityId}`);
+			expect(plan).toContain(`$ az role assignment create --assignee-object-id "$ID_BUILD_BASE_PRINCIPAL_ID" --assignee-principal-type ServicePrincipal --role "AcrPull" --scope ${CONTOSO_BASE.id}`);
+			expect(plan).toContain(`$ az role assignment create --assignee-object-id ${FRAUD.principalId} --assignee-principal-type ServicePrincipal --role "Managed Identity Operator" --scope ${identityId}`);
 			expect(plan).toContain(`4. Create workspace connection acr-crcontosobase to ${CONTOSO_BASE.loginServer}`);
 			expect(plan).toContain(`File: ${snippetPath}`);
 

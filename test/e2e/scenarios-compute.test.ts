@@ -74,7 +74,7 @@ describe('Compute cluster with a managed identity that pulls from the workspace 
 			const plan = await walkToPlan(first, legacy.name);
 			expect(plan).toContain(`1. Grant AcrPull to ${legacy.name}'s identity on registry ${REGISTRY.name}`);
 			expect(plan).toContain(
-				`$ az role assignment create --assignee-object-id <${legacy.name} principal ID> --assignee-principal-type ServicePrincipal --role AcrPull --scope ${REGISTRY.id}`,
+				`$ az role assignment create --assignee-object-id "$GPU_LEGACY_PRINCIPAL_ID" --assignee-principal-type ServicePrincipal --role "AcrPull" --scope ${REGISTRY.id}`,
 			);
 			const summary = await runPlan(first);
 			expect(summarySection(summary, 'Changed')).toEqual([`Grant AcrPull to ${legacy.name}'s identity on registry ${REGISTRY.name}.`]);
@@ -128,7 +128,7 @@ describe('Compute cluster with a managed identity that pulls from the workspace 
 			const plan = await first.waitFor(`Plan: AcrPull on ${REGISTRY.name} for compute train-mi`);
 			expect(plan).toContain('1. Create compute cluster train-mi with a system-assigned identity');
 			expect(plan).toContain(
-				`$ az ml compute create --name train-mi --type amlcompute --size Standard_DS3_v2 --min-instances 0 --max-instances 2 --identity-type SystemAssigned --workspace-name ${FRAUD.name} --resource-group ${FRAUD.resourceGroup}`,
+				`$ az ml compute create --file compute-train-mi.yml --workspace-name ${FRAUD.name} --resource-group ${FRAUD.resourceGroup}`,
 			);
 			expect(plan).toContain(`2. Grant AcrPull to train-mi's identity on registry ${REGISTRY.name}`);
 
@@ -197,7 +197,7 @@ describe('Switch a compute cluster between system- and user-assigned identity, i
 			);
 			expect(plan).toContain(`2. Grant AcrPull to ${cluster.name}'s new identity on registry ${REGISTRY.name}`);
 			expect(plan).toContain(
-				`$ az role assignment create --assignee-object-id <new principal ID> --assignee-principal-type ServicePrincipal --role "AcrPull" --scope ${REGISTRY.id}`,
+				`$ az role assignment create --assignee-object-id "$ID_FRAUD_ACR_PULL_PRINCIPAL_ID" --assignee-principal-type ServicePrincipal --role "AcrPull" --scope ${REGISTRY.id}`,
 			);
 
 			const summary = await runPlan(first);

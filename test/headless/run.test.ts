@@ -58,7 +58,12 @@ describe('running a scenario without a screen', () => {
 	it('without --yes, prints the plan and the preflight and writes nothing', async () => {
 		const {code, output, events} = await headless({...production, answers: {compute: 'gpu-legacy'}});
 		expect(code).toBe(0);
-		expect(output).toContain('$ az role assignment create --assignee-object-id <gpu-legacy principal ID>');
+		expect(output).toContain(
+			[
+				'     $ GPU_LEGACY_PRINCIPAL_ID=$(az ml compute show --name gpu-legacy --workspace-name mlw-fraud-prod --resource-group rg-ml-fraud-prod --query identity.principal_id -o tsv)',
+				`     $ az role assignment create --assignee-object-id "$GPU_LEGACY_PRINCIPAL_ID" --assignee-principal-type ServicePrincipal --role "AcrPull" --scope ${SEED.registries.fraudProd.id}`,
+			].join('\n'),
+		);
 		expect(output).toContain('Nothing was written.');
 		expect(events[0]).toMatchObject({type: 'plan', scenario: 'compute-acr-pull', preflight: {'acr-pull': {status: 'allowed'}}});
 		expect(azure!.writes()).toEqual([]);

@@ -29,6 +29,19 @@ export async function runScenario(
 	outputDirectory = mkdtempSync(join(tmpdir(), 'aml-identity-output-')),
 	journal?: StepJournal,
 ): Promise<ScenarioRun> {
+	const planned = await planScenario(azure, scenario, workspaceId, given, outputDirectory);
+	const result = await runPlan(planned.plan, journal ? {journal} : {});
+	return {...planned, result, summary: scenario.summarize(planned.facts, planned.answers, result)};
+}
+
+/** The same as runScenario up to the plan, which it does not run. */
+export async function planScenario(
+	azure: EmulatedAzure,
+	scenario: Scenario<any>,
+	workspaceId: string,
+	given: Answers,
+	outputDirectory = mkdtempSync(join(tmpdir(), 'aml-identity-output-')),
+): Promise<Omit<ScenarioRun, 'result' | 'summary'> & {facts: unknown; answers: Answers}> {
 	const workspace = await azure.gateway.getWorkspace(workspaceId);
 	const context: ScenarioContext = {
 		gateway: azure.gateway,
@@ -55,8 +68,7 @@ export async function runScenario(
 		asked.push(question.id);
 	}
 	const plan = scenario.buildPlan(context, preparation.facts, answers);
-	const result = await runPlan(plan, journal ? {journal} : {});
-	return {context, asked, findings: preparation.findings, plan, result, summary: scenario.summarize(preparation.facts, answers, result)};
+	return {context, asked, findings: preparation.findings, plan, facts: preparation.facts, answers};
 }
 
 export function states(result: RunResult): Record<string, string> {

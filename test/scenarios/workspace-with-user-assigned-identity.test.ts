@@ -178,15 +178,29 @@ describe('Create a workspace with a user-assigned identity', () => {
 		expect(String(written['primary_user_assigned_identity']).toLowerCase()).toBe(identity.id.toLowerCase());
 		expect(Object.keys((written['identity'] as {user_assigned_identities: object}).user_assigned_identities)).toHaveLength(2);
 
-		expect(run.plan.steps.find((step) => step.id === 'create-workspace')?.azCommand).toBe(
-			`az ml workspace create -f ${yamlPath} --subscription ${production} --resource-group rg-ml-fraud-prod --name mlw-fraud-uai`,
+		// The command reads the file by name, as the export writes it beside the script; it is the file the wizard wrote.
+		const createWorkspace = run.plan.steps.find((step) => step.id === 'create-workspace');
+		expect(createWorkspace?.azCommand).toBe(
+			`az ml workspace create --file ${workspaceYamlFileName} --subscription ${production} --resource-group rg-ml-fraud-prod --name mlw-fraud-uai`,
 		);
-		expect(run.plan.steps.find((step) => step.id === 'storage-blob-data-contributor')?.azCommand).toBe(
-			`az role assignment create --assignee-object-id <id-mlw-fraud-uai principal ID> --assignee-principal-type ServicePrincipal --role "Storage Blob Data Contributor" --scope ${fraud.storageAccountId}`,
+		expect(createWorkspace?.documents?.map((document) => document.fileName)).toEqual([workspaceYamlFileName]);
+		// The same file but for how IDs are spelled: the wizard's copy spells them as Azure returns them.
+		const lowerCased = (value: unknown) => JSON.parse(JSON.stringify(value).toLowerCase()) as unknown;
+		expect(lowerCased(YAML.parse(createWorkspace!.documents![0]!.content))).toEqual(lowerCased(written));
+		const principalVariable = {
+			name: 'ID_MLW_FRAUD_UAI_PRINCIPAL_ID',
+			command: 'az identity show --name id-mlw-fraud-uai --resource-group rg-ml-fraud-prod --query principalId -o tsv',
+		};
+		const storageBlobDataContributor = run.plan.steps.find((step) => step.id === 'storage-blob-data-contributor');
+		expect(storageBlobDataContributor?.azCommand).toBe(
+			`az role assignment create --assignee-object-id "$ID_MLW_FRAUD_UAI_PRINCIPAL_ID" --assignee-principal-type ServicePrincipal --role "Storage Blob Data Contributor" --scope ${fraud.storageAccountId}`,
 		);
-		expect(run.plan.steps.find((step) => step.id === 'key-vault-access-policy')?.azCommand).toMatch(
-			/^az keyvault set-policy --name kv-fraud-prod-4c8e1a --resource-group rg-ml-fraud-prod --object-id <id-mlw-fraud-uai principal ID> --key-permissions .*wrapKey.* --secret-permissions .* --certificate-permissions .*/,
+		expect(storageBlobDataContributor?.shellVariables).toEqual([principalVariable]);
+		const accessPolicy = run.plan.steps.find((step) => step.id === 'key-vault-access-policy');
+		expect(accessPolicy?.azCommand).toMatch(
+			/^az keyvault set-policy --name kv-fraud-prod-4c8e1a --resource-group rg-ml-fraud-prod --object-id "\$ID_MLW_FRAUD_UAI_PRINCIPAL_ID" --key-permissions .*wrapKey.* --secret-permissions .* --certificate-permissions .*/,
 		);
+		expect(accessPolicy?.shellVariables).toEqual([principalVariable]);
 		expect(run.plan.steps.find((step) => step.id === 'key-vault-access-policy')?.azCommand).not.toContain('purge');
 		expect(run.summary.nextSteps[0]).toBe(
 			'mlw-fraud-uai uses id-mlw-fraud-uai for storage (stfraudprod4c8e1a), key vault (kv-fraud-prod-4c8e1a) and registry (crcontosobase) access.',

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest';
 import type {AzureGateway, RoleAssignmentSummary} from '../../src/azure/gateway.js';
-import type {StepReport} from '../../src/plan/plan.js';
+import {commandLines, type StepReport} from '../../src/plan/plan.js';
 import {RoleResolver, roleAssignmentName, roleAssignmentStep} from '../../src/steps/role-assignment.js';
 
 const acrPullGuid = '7f951dda-4ed3-4680-a7ca-43fe172d538d';
@@ -30,8 +30,8 @@ function fakeAuthorization(script: {failures?: {code: string}[]; existing?: Role
 	return {gateway, created};
 }
 
-function step(gateway: AzureGateway, waitMs = 1000) {
-	return roleAssignmentStep({
+function stepOptions(gateway: AzureGateway, waitMs = 1000) {
+	return {
 		id: 'acr-pull',
 		gateway,
 		roles: new RoleResolver(gateway),
@@ -40,12 +40,27 @@ function step(gateway: AzureGateway, waitMs = 1000) {
 		scopeLabel: 'registry crbase',
 		principalLabel: "cpu-cluster's identity",
 		principalId: async () => 'p-1',
-		azCommand: 'az role assignment create …',
+		assignee: {objectId: 'p-1'},
 		timing: {waitMs, firstRetryMs: 10},
-	});
+	};
+}
+
+function step(gateway: AzureGateway, waitMs = 1000) {
+	return roleAssignmentStep(stepOptions(gateway, waitMs));
 }
 
 describe('role assignment step', () => {
+	it('shows the one command form: object ID and principal type, a run-time principal read into a variable first', () => {
+		const {gateway} = fakeAuthorization();
+		expect(step(gateway).azCommand).toBe(`az role assignment create --assignee-object-id p-1 --assignee-principal-type ServicePrincipal --role "AcrPull" --scope ${scope}`);
+		const variable = {name: 'CPU_CLUSTER_PRINCIPAL_ID', command: 'az ml compute show --name cpu-cluster --workspace-name w --resource-group g --query identity.principal_id -o tsv'};
+		const group = roleAssignmentStep({...stepOptions(gateway), principalType: 'Group', assignee: {variable}});
+		expect(commandLines(group)).toEqual([
+			`CPU_CLUSTER_PRINCIPAL_ID=$(${variable.command})`,
+			`az role assignment create --assignee-object-id "$CPU_CLUSTER_PRINCIPAL_ID" --assignee-principal-type Group --role "AcrPull" --scope ${scope}`,
+		]);
+	});
+
 	it('names the assignment from scope, principal and role, the same every time, as a GUID', () => {
 		const name = roleAssignmentName(scope, 'p-1', acrPullGuid);
 		expect(name).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
