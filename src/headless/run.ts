@@ -6,8 +6,10 @@ import {commandLines, type Plan, type StepEvent} from '../plan/plan.js';
 import {preflight} from '../plan/preflight.js';
 import {runPlan, type RunResult} from '../plan/runner.js';
 import {findScenario, scenarios} from '../scenarios/index.js';
-import {filesOf, nextQuestion, type Answers, type Question, type Scenario, type ScenarioContext} from '../scenarios/scenario.js';
+import {filesOf, isAnswerKey, nextQuestion, type Answers, type Question, type Scenario, type ScenarioContext} from '../scenarios/scenario.js';
 import type {SessionStore} from '../session/session-store.js';
+import {createNew} from '../scenarios/shared.js';
+import {nearMiss} from './near-miss.js';
 
 /** Exit codes of a run without a screen (documented in --help). */
 export const exitCodes = {done: 0, stepFailed: 1, badInput: 2, stoppedResumably: 3, interrupted: 130} as const;
@@ -59,6 +61,8 @@ export interface BuiltPlan {
 	readonly facts: unknown;
 	readonly answers: Answers;
 	readonly plan: Plan;
+	/** What the answers file said that was read differently or not used, for the user to see. */
+	readonly notes: readonly string[];
 }
 
 const resumableCodes = new Set(['PrincipalNotFound']);
@@ -155,9 +159,21 @@ async function buildPlanFromRequest(request: PlanRequest, context: Pick<Headless
 	const answers: Record<string, boolean | string> = {};
 	const asked = new Set<string>();
 	const problems: string[] = [];
+	const notes: string[] = [];
 	for (let question = nextQuestion(preparation.questions(answers), answers); question; question = nextQuestion(preparation.questions(answers), answers)) {
 		asked.add(question.id);
-		const value = request.answers[question.id];
+		let value = request.answers[question.id];
+		// "new" with a name that exists now (this file ran before, or someone made it): use it, as a rerun should.
+		const nameKey = `${question.id}Name`;
+		const name = request.answers[nameKey];
+		if (question.kind === 'select' && choiceValue(question, value) === createNew && typeof name === 'string') {
+			const existing = question.choices.find((choice) => choice.value !== createNew && choice.label.toLowerCase() === name.trim().toLowerCase());
+			if (existing) {
+				value = existing.value;
+				asked.add(nameKey);
+				notes.push(`"${question.id}": ${existing.label} exists already, so it is used rather than created.`);
+			}
+		}
 		if (value === undefined) {
 			problems.push(
 				`"${question.id}": ${question.prompt}${question.kind === 'select' ? ` One of: ${question.choices.map((choice) => (choice.value === '__new__' ? 'new' : choice.label)).join(', ')}.` : ''}`,
@@ -172,14 +188,21 @@ async function buildPlanFromRequest(request: PlanRequest, context: Pick<Headless
 		answers[question.id] =
 			question.kind === 'text' ? String(value).trim() : question.kind === 'select' ? choiceValue(question, value)! : (value as boolean);
 	}
-	const unknown = Object.keys(request.answers).filter((key) => !asked.has(key));
+	const notAsked = Object.keys(request.answers).filter((key) => !asked.has(key));
+	const unknown = notAsked.filter((key) => !isAnswerKey(scenario, key));
 	if (problems.length === 0 && unknown.length > 0) {
-		problems.push(`The answers file has keys this scenario did not ask for: ${unknown.join(', ')}. Remove them, or check the spelling.`);
+		const hints = unknown.map((key) => {
+			const meant = nearMiss(key, [...asked, ...scenario.answerKeys.filter((pattern) => !pattern.includes('#'))]);
+			return meant ? `${key} (did you mean ${meant}?)` : key;
+		});
+		problems.push(`The answers file has keys ${scenario.id} never asks for: ${hints.join(', ')}. Remove them, or check the spelling.`);
 	}
+	const settled = notAsked.filter((key) => isAnswerKey(scenario, key));
+	if (settled.length) notes.push(`Not asked this time, so not used: ${settled.join(', ')} (what they answer is already in place, or does not apply).`);
 	if (problems.length) throw new InputProblem(`The answers for ${scenario.id} are not complete:\n${problems.map((line) => `  ${line}`).join('\n')}`);
 
 	const plan = scenario.buildPlan(scenarioContext, preparation.facts, answers);
-	return {scenario: scenario as Scenario, subscription, workspace, facts: preparation.facts, answers, plan};
+	return {scenario: scenario as Scenario, subscription, workspace, facts: preparation.facts, answers, plan, notes};
 }
 
 /**
@@ -190,7 +213,8 @@ async function buildPlanFromRequest(request: PlanRequest, context: Pick<Headless
 export async function runHeadless(request: HeadlessRequest, context: HeadlessContext, io: HeadlessIo): Promise<number> {
 	const {gateway} = context;
 	try {
-		const {scenario, subscription, workspace, facts, answers, plan} = await buildPlanFromRequest(request, context);
+		const {scenario, subscription, workspace, facts, answers, plan, notes} = await buildPlanFromRequest(request, context);
+		for (const note of notes) io.log(`Note: ${note}`);
 		describePlan(plan, io.log);
 		const checks = await preflight(plan, gateway);
 		for (const [stepId, result] of Object.entries(checks)) {
@@ -255,7 +279,8 @@ export async function runHeadless(request: HeadlessRequest, context: HeadlessCon
  */
 export async function exportHeadless(request: ExportRequest, context: Pick<HeadlessContext, 'gateway' | 'signedInUser'>, io: HeadlessIo): Promise<number> {
 	try {
-		const {plan, subscription, workspace} = await buildPlanFromRequest(request, context);
+		const {plan, subscription, workspace, notes} = await buildPlanFromRequest(request, context);
+		for (const note of notes) io.log(`Note: ${note}`);
 		const paths = await writeExport(plan, request.outputDirectory, {
 			subscription: {id: subscription.subscriptionId, name: subscription.name},
 			workspace: {name: workspace.name, resourceGroup: workspace.resourceGroup},

@@ -36,6 +36,7 @@ export const aksInferenceScenario: Scenario<AksInferenceFacts> = {
 	title: 'Inference images from AKS without admin keys',
 	description: "Make sure an attached AKS cluster's identity holds AcrPull on the workspace registry, so inference deployments pull images without the admin user.",
 	source: {document: '004', section: 'Use Docker images for inference'},
+	answerKeys: ['cluster'],
 	caveat: servicePrincipalCaveat,
 
 	async prepare({gateway, workspace}) {

@@ -29,6 +29,7 @@ export const bringYourOwnAcrScenario: Scenario<BringYourOwnAcrFacts> = {
 	description:
 		'Pick a registry in the subscription, or create one with the admin user disabled, and attach it to the workspace in place of an auto-created one.',
 	source: {document: '004', section: 'Bring your own ACR'},
+	answerKeys: ['registry', 'registryName', 'sku', 'disableAdminUser', 'replaceRegistry'],
 
 	async prepare({gateway, workspace}) {
 		const [registries, subscriptions] = await Promise.all([

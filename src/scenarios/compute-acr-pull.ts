@@ -71,6 +71,7 @@ export const computeAcrPullScenario: Scenario<ComputeAcrPullFacts> = {
 	description:
 		'Give a training cluster a managed identity and make sure it holds AcrPull on the workspace registry, so jobs pull images without admin keys.',
 	source: {document: '004', section: 'Create compute with managed identity to access Docker images for training'},
+	answerKeys: ['compute', 'computeName', 'vmSize', 'minNodes', 'maxNodes', 'identityType', 'userIdentity', 'userIdentityName'],
 
 	async prepare({gateway, workspace}) {
 		if (!workspace.containerRegistryId) {

@@ -34,6 +34,7 @@ export const computeDataAccessScenario: Scenario<ComputeDataAccessFacts> = {
 	description:
 		"Grant a cluster's or instance's managed identity Storage Blob Data Reader, create a datastore that stores no credentials, and write a job that reads through it.",
 	source: {document: '004', section: 'Access data for training jobs on compute using managed identity'},
+	answerKeys: ['compute', 'idleShutdownContributor', 'storageAccount', 'container', 'datastoreName'],
 
 	async prepare({gateway, workspace}) {
 		const [computes, storage, datastores] = await Promise.all([

@@ -43,6 +43,7 @@ export const userDataAccessScenario: Scenario<UserDataAccessFacts> = {
 	description:
 		'Grant a user (you, or another user or group) Storage Blob Data Reader, create a datastore without cached credentials, and write a job with identity: user_identity.',
 	source: {document: '004', section: 'Access data for training jobs on compute clusters using user identity'},
+	answerKeys: ['grantee', 'granteeObjectId', 'granteeType', 'storageAccount', 'container', 'datastoreName', 'compute'],
 
 	async prepare({gateway, workspace, signedInUser}) {
 		const [computes, storage, datastores] = await Promise.all([

@@ -20,6 +20,7 @@ export const disableAcrAdminScenario: Scenario<DisableAcrAdminFacts> = {
 	description:
 		'The registry Azure Machine Learning creates for a workspace has its admin user enabled. Turn it off so images are built and pulled with managed identities.',
 	source: {document: '004', section: 'Azure Machine Learning with auto-created ACR instance'},
+	answerKeys: ['noAciDeployments'],
 
 	async prepare({gateway, workspace}) {
 		if (!workspace.containerRegistryId) {

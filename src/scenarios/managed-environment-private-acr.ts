@@ -68,6 +68,7 @@ export const managedEnvironmentScenario: Scenario<ManagedEnvironmentFacts> = {
 	description:
 		'A user-assigned identity with AcrPull on the private registry, Managed Identity Operator for the workspace identity on it, and a workspace connection to the registry, so Azure ML builds environments on your base image.',
 	source: {document: '001', section: 'Build Azure Machine Learning managed environment into base image from private ACR'},
+	answerKeys: ['registry', 'buildIdentity', 'buildIdentityName', 'image'],
 	caveat: unsupportedCaveat,
 
 	async prepare({gateway, workspace}) {

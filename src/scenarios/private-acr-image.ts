@@ -72,6 +72,7 @@ export const privateAcrImageScenario: Scenario<PrivateAcrImageFacts> = {
 	description:
 		"Let a compute cluster's identity pull a base image from a private registry (any resource group or subscription) and write the environment definition that uses it unchanged.",
 	source: {document: '004', section: 'Pull Docker base image to machine learning compute cluster for training as is'},
+	answerKeys: ['compute', 'identityType', 'userIdentity', 'userIdentityName', 'registry', 'image'],
 
 	async prepare({gateway, workspace}) {
 		const [computes, visible, identities] = await Promise.all([

@@ -95,9 +95,19 @@ export interface Scenario<Facts = unknown> {
 	readonly source: DocumentSource;
 	/** Where the documents disagree or warn: shown on the scenario and plan screens. */
 	readonly caveat?: string;
+	/**
+	 * Every question ID it may ask ("#" stands for a number), asked or not: an answers file may
+	 * carry a key that is not asked this time (what it answers is already settled), but not a typo.
+	 */
+	readonly answerKeys: readonly string[];
 	prepare(context: ScenarioContext): Promise<Preparation<Facts>>;
 	buildPlan(context: ScenarioContext, facts: Facts, answers: Answers): Plan;
 	summarize(facts: Facts, answers: Answers, result: RunResult): Summary;
+}
+
+/** Whether a key is one of the scenario's question IDs. */
+export function isAnswerKey(scenario: Pick<Scenario, 'answerKeys'>, key: string): boolean {
+	return scenario.answerKeys.some((pattern) => new RegExp(`^${pattern.replace('#', '\\d+')}$`).test(key));
 }
 
 /** The first question still to answer, or undefined when all are answered. */

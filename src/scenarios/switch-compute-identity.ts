@@ -53,7 +53,7 @@ function principalsOf(compute: ComputeSummary): string[] {
 }
 
 function targetIdentity(compute: ComputeSummary, answers: Answers, workspace: Parameters<typeof chosenIdentityId>[1]): ComputeIdentityChoice | undefined {
-	const wantsSystem = compute.identity.type === 'UserAssigned' || answers['identityType'] === 'SystemAssigned';
+	const wantsSystem = answers['identityType'] === 'SystemAssigned';
 	if (wantsSystem) return {type: 'SystemAssigned'};
 	const identityId = chosenIdentityId('user', workspace, answers);
 	return identityId ? {type: 'UserAssigned', identityId} : undefined;
@@ -65,6 +65,7 @@ export const switchComputeIdentityScenario: Scenario<SwitchComputeIdentityFacts>
 	description:
 		"Move a cluster from its system-assigned identity to a user-assigned one, or back, and give the new identity the roles the old one held on registries and storage.",
 	source: {document: '004', section: 'Compute cluster'},
+	answerKeys: ['compute', 'identityType', 'userIdentity', 'userIdentityName', 'copyRoles'],
 	caveat: mixRefusal,
 
 	async prepare({gateway, workspace}) {
@@ -114,18 +115,21 @@ export const switchComputeIdentityScenario: Scenario<SwitchComputeIdentityFacts>
 				const questions: Question[] = [{kind: 'select', id: 'compute', prompt: 'Which compute cluster?', choices: clusters.map(computeChoice)}];
 				const compute = clusters.find((candidate) => candidate.id === answers['compute']);
 				if (!compute) return questions;
-				if (compute.identity.type === 'None') {
-					questions.push({
-						kind: 'select',
-						id: 'identityType',
-						prompt: `${compute.name} has no identity yet. Which kind should it get?`,
-						choices: [
-							{value: 'SystemAssigned', label: 'System-assigned'},
-							{value: 'UserAssigned', label: 'User-assigned'},
-						],
-					});
-				}
-				const toUser = compute.identity.type === 'SystemAssigned' || answers['identityType'] === 'UserAssigned';
+				// Asked even when the answer looks obvious: the target is then data, and the same answers
+				// run again (after the switch) find it in place instead of switching back.
+				const system = {value: 'SystemAssigned', label: 'System-assigned', ...(compute.identity.type === 'SystemAssigned' ? {detail: 'what it has now'} : {})};
+				const user = {value: 'UserAssigned', label: 'User-assigned', ...(compute.identity.type === 'UserAssigned' ? {detail: 'what it has now: pick another one'} : {})};
+				questions.push({
+					kind: 'select',
+					id: 'identityType',
+					prompt:
+						compute.identity.type === 'None'
+							? `${compute.name} has no identity yet. Which kind should it get?`
+							: `Which identity should ${compute.name} use? (now: ${describeIdentity(compute.identity)})`,
+					// The switch the user most likely came for comes first.
+					choices: compute.identity.type === 'UserAssigned' ? [system, user] : [user, system],
+				});
+				const toUser = answers['identityType'] === 'UserAssigned';
 				if (toUser) questions.push(...userAssignedIdentityQuestions('user', identities, answers, `Which user-assigned identity should ${compute.name} use instead?`));
 				const roles = heldRoles[compute.id] ?? [];
 				if (roles.length > 0) {

@@ -41,6 +41,7 @@ export const addWorkspaceIdentityScenario: Scenario<AddWorkspaceIdentityFacts> =
 	description:
 		'Update the workspace to SystemAssigned,UserAssigned with the identity added (or one removed). The update carries every identity the workspace keeps: the plan shows the list before and after.',
 	source: {document: '004', section: 'Add a user-assigned managed identity to a workspace in addition to a system-assigned identity'},
+	answerKeys: ['remove', 'add', 'addName', 'irreversible'],
 	caveat: irreversible,
 
 	async prepare({gateway, workspace}) {
@@ -71,7 +72,6 @@ export const addWorkspaceIdentityScenario: Scenario<AddWorkspaceIdentityFacts> =
 						choices: [{value: 'none', label: 'No, keep them all'}, ...current.map((id) => ({value: id, label: `Remove ${nameOf(id)}`}))],
 					});
 				}
-				const available = identities.filter((identity) => !current.some((id) => sameResourceId(id, identity.id)));
 				questions.push({
 					kind: 'select',
 					id: 'add',
@@ -79,7 +79,10 @@ export const addWorkspaceIdentityScenario: Scenario<AddWorkspaceIdentityFacts> =
 					// A workspace that has had user-assigned identities keeps at least one (it cannot go back).
 					choices: [
 						...(identitiesAfter(current, answers).length > 0 ? [{value: 'none', label: answers['remove'] !== 'none' ? 'None (only remove)' : 'None'}] : []),
-						...identityChoices(available),
+						// Those it has stay listed, so the same answers given again find them in place.
+						...identityChoices(identities).map((choice) =>
+							current.some((id) => sameResourceId(id, choice.value)) ? {...choice, detail: 'already on the workspace: nothing to add'} : choice,
+						),
 					],
 				});
 				if (answers['add'] === createNew) {

@@ -223,6 +223,7 @@ export const workspaceWithUserAssignedIdentityScenario: Scenario<WorkspaceWithUa
 	description:
 		'A new workspace whose primary identity is a user-assigned one (plus any others): the identity gets Contributor and the data roles on the storage account, key vault, registry and Application Insights you bring, then the workspace is created, then Contributor on it.',
 	source: {document: '004', section: 'User-assigned managed identity'},
+	answerKeys: ['resourceGroup', 'workspaceName', 'location', 'storageAccount', 'keyVault', 'registry', 'applicationInsights', 'primaryIdentity', 'primaryIdentityName', 'moreIdentities#', 'extra#Identity', 'extra#IdentityName', 'cmk', 'cmkIdentity', 'cmkIdentityName', 'cmkKey'],
 	caveat:
 		'Azure makes no role assignments for a user-assigned workspace identity: the wizard grants them before it creates the workspace, as documents 004 and 001 require.',
 

@@ -222,7 +222,7 @@ const everyScenario: [Scenario<any>, string, Answers][] = [
 	[aksInferenceScenario, fraud.id, {cluster: SEED.computes.aksInference.id}],
 	[privateAcrImageScenario, fraud.id, {compute: SEED.computes.cpuNoid.id, identityType: 'UserAssigned', userIdentity: createNew, userIdentityName: 'id-noid', registry: SEED.registries.contosoBase.id, image: 'base/sklearn:1.5'}],
 	[managedEnvironmentScenario, fraud.id, {registry: SEED.registries.contosoBase.id, buildIdentity: SEED.identities.fraudAcrPull.id, image: 'base/python-ml:3.11'}],
-	[switchComputeIdentityScenario, fraud.id, {compute: SEED.computes.cpuCluster.id, userIdentity: createNew, userIdentityName: 'id-cpu', copyRoles: true}],
+	[switchComputeIdentityScenario, fraud.id, {compute: SEED.computes.cpuCluster.id, identityType: 'UserAssigned', userIdentity: createNew, userIdentityName: 'id-cpu', copyRoles: true}],
 	[
 		workspaceWithUserAssignedIdentityScenario,
 		fraud.id,

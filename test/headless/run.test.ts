@@ -51,7 +51,7 @@ describe('running a scenario without a screen', () => {
 		expect((await headless({...production, answers: {compute: 'gpu-modern'}})).output).toContain('"compute" is "gpu-modern", which is not offered.');
 		const unknown = await headless({...production, answers: {compute: 'gpu-legacy', computeNmae: 'x'}});
 		expect(unknown.code).toBe(2);
-		expect(unknown.output).toContain('keys this scenario did not ask for: computeNmae');
+		expect(unknown.output).toContain('keys compute-acr-pull never asks for: computeNmae (did you mean computeName?)');
 		expect((await headless({...production, subscription: 'Contoso Nope'})).output).toContain('--subscription "Contoso Nope" is not one you can see.');
 	});
 

@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {DEMO_TENANT} from '../../src/emulator/index.js';
 import type {Plan} from '../../src/plan/plan.js';
 import {runPlan, type RunResult, type StepJournal} from '../../src/plan/runner.js';
-import {nextQuestion, type Answers, type Scenario, type ScenarioContext} from '../../src/scenarios/scenario.js';
+import {isAnswerKey, nextQuestion, type Answers, type Scenario, type ScenarioContext} from '../../src/scenarios/scenario.js';
 import type {EmulatedAzure} from './emulated-azure.js';
 
 export interface ScenarioRun {
@@ -64,6 +64,7 @@ export async function planScenario(
 		if (question.kind === 'select' && !question.choices.some((choice) => choice.value === value)) {
 			throw new Error(`${scenario.id} offers no "${String(value)}" for ${question.id}: ${question.choices.map((choice) => choice.value).join(', ')}`);
 		}
+		if (!isAnswerKey(scenario, question.id)) throw new Error(`${scenario.id} asked "${question.id}", which its answerKeys do not list`);
 		answers[question.id] = value;
 		asked.push(question.id);
 	}

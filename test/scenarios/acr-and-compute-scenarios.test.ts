@@ -203,11 +203,8 @@ describe('Switch a compute cluster between system- and user-assigned identity', 
 			registry: SEED.registries.contosoBase.id,
 			image: 'base/pytorch-train:2.3',
 		});
-		const run = await runScenario(azure, switchComputeIdentityScenario, SEED.workspaces.fraudProd.id, {
-			compute: SEED.computes.cpuCluster.id,
-			userIdentity: SEED.identities.fraudAcrPull.id,
-			copyRoles: true,
-		});
+		const answers = {compute: SEED.computes.cpuCluster.id, identityType: 'UserAssigned', userIdentity: SEED.identities.fraudAcrPull.id, copyRoles: true};
+		const run = await runScenario(azure, switchComputeIdentityScenario, SEED.workspaces.fraudProd.id, answers);
 		expect(run.findings.join(' ')).toContain('cpu-cluster: system-assigned identity, holds AcrPull on registry crcontosobase, AcrPull on registry e2f4');
 		// Azure grants the workspace registry's AcrPull to a compute's new identity itself; the private registry's is copied.
 		expect(states(run.result)).toEqual({'set-identity-cpu-cluster': 'done', 'copy-role-1': 'done', 'copy-role-2': 'skipped'});
@@ -217,6 +214,10 @@ describe('Switch a compute cluster between system- and user-assigned identity', 
 			[`${acrPull}@${SEED.registries.contosoBase.id.toLowerCase()}`, `${acrPull}@${SEED.registries.fraudProd.id.toLowerCase()}`].sort(),
 		);
 		expect(allSkipped(await runPlan(run.plan))).toBe(true);
+		// The same answers, prepared again after the switch, find it in place rather than switch back.
+		const again = await runScenario(azure, switchComputeIdentityScenario, SEED.workspaces.fraudProd.id, answers);
+		expect(Object.values(states(again.result)).every((state) => state === 'skipped')).toBe(true);
+		expect(((azure.emulator.state.computes[SEED.computes.cpuCluster.id.toLowerCase()]?.['identity']) as {type: string}).type).toBe('UserAssigned');
 	});
 
 	it('never offers both kinds at once, and says why', async () => {

@@ -109,7 +109,7 @@ const cases: Case[] = [
 		name: 'switch a cluster to a user-assigned identity',
 		scenario: switchComputeIdentityScenario,
 		workspaceId: fraud.id,
-		answers: {compute: SEED.computes.gpuLegacy.id, userIdentity: SEED.identities.fraudAcrPull.id},
+		answers: {compute: SEED.computes.gpuLegacy.id, identityType: 'UserAssigned', userIdentity: SEED.identities.fraudAcrPull.id},
 		// A system-assigned identity cannot be had back: Azure issues a new principal (the plan says so).
 		inexact: (azure) => {
 			const identity = azure.emulator.state.computes[SEED.computes.gpuLegacy.id.toLowerCase()]?.['identity'] as {type: string; principalId: string};
