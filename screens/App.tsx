@@ -25,6 +25,7 @@ import {ResumeOverview} from './ResumeOverview.js';
 import {Run} from './Run.js';
 import {Scenario} from './Scenario.js';
 import {Sessions} from './Sessions.js';
+import {UndoSession} from './UndoSession.js';
 import {Subscription} from './Subscription.js';
 import {Summary} from './Summary.js';
 import {Welcome} from './Welcome.js';
@@ -104,7 +105,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 		(reason: 'quit' | 'interrupt') => {
 			const current = session.current;
 			// Quit on the Sessions screen or an overview: the sessions stay as they were.
-			const browsing = state.screen === 'sessions' || state.screen === 'resume';
+			const browsing = state.screen === 'sessions' || state.screen === 'resume' || state.screen === 'undo';
 			const shown = state.screen === 'resume' ? state.review?.record.id : undefined;
 			const kept = current?.record.choices.subscription ? current.id : undefined;
 			// A session with nothing chosen has nothing to resume: do not leave it behind.
@@ -292,6 +293,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 					{...(openingId ? {openingId} : {})}
 					{...(openFailure ? {openFailure} : {})}
 					onOpen={(record) => void openSession(record)}
+					onUndo={(record) => dispatch({type: 'undo', record})}
 					onDelete={(record) => {
 						store.delete(record.id);
 						if (session.current?.id === record.id) session.current = undefined;
@@ -306,6 +308,22 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 					onQuit={quit}
 				/>
 			);
+			break;
+		case 'undo':
+			screen = state.undoing ? (
+				<UndoSession
+					key={state.undoing.id}
+					record={state.undoing}
+					gateway={gateway}
+					openJournal={() => store.open(state.undoing!.id).undoJournal()}
+					onFinished={(result) => {
+						if (result.outcome === 'completed') store.open(state.undoing!.id).setStatus('undone');
+						refreshListing();
+					}}
+					onBack={back}
+					onQuit={quit}
+				/>
+			) : null;
 			break;
 		case 'resume':
 			screen = state.review ? (

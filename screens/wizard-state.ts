@@ -2,8 +2,9 @@ import type {WorkspaceSummary} from '../src/azure/gateway.js';
 import type {RunResult} from '../src/plan/runner.js';
 import type {Answers, Preparation} from '../src/scenarios/scenario.js';
 import type {SessionReview} from '../src/session/resume.js';
+import type {SessionRecord} from '../src/session/session-store.js';
 
-export type ScreenName = 'welcome' | 'sessions' | 'resume' | 'subscription' | 'workspace' | 'scenario' | 'options' | 'plan' | 'run' | 'summary';
+export type ScreenName = 'welcome' | 'sessions' | 'resume' | 'undo' | 'subscription' | 'workspace' | 'scenario' | 'options' | 'plan' | 'run' | 'summary';
 
 export interface WizardState {
 	readonly screen: ScreenName;
@@ -19,11 +20,14 @@ export interface WizardState {
 	readonly review?: SessionReview;
 	/** A resumed session whose workspace is gone keeps its scenario for the workspace chosen instead. */
 	readonly keptScenarioId?: string;
+	/** The saved session being undone (from the Sessions screen). */
+	readonly undoing?: SessionRecord;
 }
 
 export type WizardAction =
 	| {readonly type: 'start'}
 	| {readonly type: 'show-sessions'}
+	| {readonly type: 'undo'; readonly record: SessionRecord}
 	| {readonly type: 'session-opened'; readonly review: SessionReview}
 	| {
 			readonly type: 'choose-another-workspace';
@@ -62,6 +66,8 @@ export function wizardReducer(state: WizardState, action: WizardAction): WizardS
 			return {...initialWizardState, screen: 'subscription'};
 		case 'show-sessions':
 			return sessionsWizardState;
+		case 'undo':
+			return {...initialWizardState, undoing: action.record, screen: 'undo'};
 		case 'session-opened':
 			return {...initialWizardState, review: action.review, screen: 'resume'};
 		case 'choose-another-workspace':
@@ -117,6 +123,7 @@ function back(state: WizardState): WizardState {
 		case 'sessions':
 			return initialWizardState;
 		case 'resume':
+		case 'undo':
 			return sessionsWizardState;
 		case 'subscription':
 			return {...state, screen: 'welcome'};
