@@ -36,6 +36,8 @@ const cli = meow(
     --subscription S   subscription ID or name
     --workspace W      workspace name or resource ID
     --answers FILE     YAML or JSON: one key per question, e.g. registry: /subscriptions/…
+    --resume ID        run: carry on a saved session (from the wizard or an earlier run): its
+                       scenario, workspace and answers; the steps it finished are not redone
     --yes              carry out the plan
     --force            export: replace files of an earlier export that differ
     --json             one JSON event per line on stdout; human progress on stderr
@@ -236,7 +238,11 @@ async function runWithoutScreen(action: 'run' | 'plan' | 'export'): Promise<void
 	const {connectToAzure, connectToDemoTenant} = await import('../src/azure/connect.js');
 	const {SessionStore} = await import('../src/session/session-store.js');
 	const {runHeadless, exportHeadless, exitCodes} = await import('../src/headless/run.js');
-	const demo = cli.flags.demo;
+	const resumeId = action === 'export' ? undefined : cli.flags.resume;
+	if (resumeId === '') fail(`${action} --resume needs the session's ID: aml-identity ${action} --resume <ID> --yes (aml-identity --resume lists them).`);
+	// A resumed session says where it runs: the demo tenant or Azure.
+	const store = new SessionStore(sessionsDirectory(home));
+	const demo = resumeId ? (store.find(resumeId)?.mode ?? (cli.flags.demo ? 'demo' : 'azure')) === 'demo' : cli.flags.demo;
 	const connection = demo
 		? await connectToDemoTenant({
 				stateDir: emulatorDirectory(home),
@@ -245,7 +251,7 @@ async function runWithoutScreen(action: 'run' | 'plan' | 'export'): Promise<void
 		: await connectToAzure({});
 	process.on('SIGINT', () => {
 		// Every step's state is already journaled: a new run (or the wizard's resume) carries on.
-		process.stderr.write('Interrupted: the session is saved; resume it with --resume.\n');
+		process.stderr.write('Interrupted: the session is saved; carry on with aml-identity run --resume <ID> --yes (aml-identity --resume lists the sessions).\n');
 		process.exit(exitCodes.interrupted);
 	});
 	const json = cli.flags.json;
@@ -262,8 +268,13 @@ async function runWithoutScreen(action: 'run' | 'plan' | 'export'): Promise<void
 					io,
 				)
 			: await runHeadless(
-					{...where, confirmed: action === 'run' && cli.flags.yes, outputDirectory: resolve(cli.flags.output ?? 'aml-identity-output')},
-					{gateway: connection.gateway, store: new SessionStore(sessionsDirectory(home)), mode: connection.mode, signedInUser: connection.user},
+					{
+						...where,
+						confirmed: action === 'run' && cli.flags.yes,
+						outputDirectory: resolve(cli.flags.output ?? 'aml-identity-output'),
+						...(resumeId ? {resumeSessionId: resumeId} : {}),
+					},
+					{gateway: connection.gateway, store, mode: connection.mode, signedInUser: connection.user},
 					io,
 				);
 	await connection.close();

@@ -7,7 +7,7 @@ import {preflight} from '../plan/preflight.js';
 import {runPlan, type RunResult} from '../plan/runner.js';
 import {findScenario, scenarios} from '../scenarios/index.js';
 import {filesOf, isAnswerKey, nextQuestion, type Answers, type Question, type Scenario, type ScenarioContext} from '../scenarios/scenario.js';
-import type {SessionStore} from '../session/session-store.js';
+import type {Session, SessionStore} from '../session/session-store.js';
 import {createNew} from '../scenarios/shared.js';
 import {nearMiss} from './near-miss.js';
 
@@ -24,6 +24,11 @@ export interface HeadlessRequest {
 	/** Run the plan; without it the plan and the preflight are printed and nothing is written. */
 	readonly confirmed: boolean;
 	readonly outputDirectory: string;
+	/**
+	 * Carry on a saved session (made here or in the wizard): its scenario, place and answers are the
+	 * defaults, its journal is the run's, so finished steps are not redone and undo sees one session.
+	 */
+	readonly resumeSessionId?: string;
 }
 
 /** What a plan is built from: the same keys as a run, without --yes. */
@@ -52,6 +57,23 @@ export interface HeadlessContext {
 }
 
 class InputProblem extends Error {}
+
+/** A saved session to carry on: it must exist, be of this mode, and have got as far as a scenario and workspace. */
+function savedSession(sessionId: string, context: HeadlessContext): Session {
+	const record = context.store.find(sessionId);
+	if (!record) throw new InputProblem(`--resume: there is no saved session "${sessionId}" in ${context.store.directory}.`);
+	if (record.mode !== context.mode) {
+		throw new InputProblem(`--resume: session ${sessionId} was made ${record.mode === 'demo' ? 'in demo mode: add --demo' : 'against Azure: leave out --demo'}.`);
+	}
+	if (record.status === 'undone') throw new InputProblem(`--resume: session ${sessionId} was undone. Start a new run instead (leave out --resume).`);
+	const {scenarioId, subscription, workspace} = record.choices;
+	if (!scenarioId || !subscription || !workspace) {
+		throw new InputProblem(
+			`--resume: session ${sessionId} stopped before a scenario and workspace were chosen. Carry on in the wizard: aml-identity${record.mode === 'demo' ? ' demo' : ''} --resume ${sessionId}`,
+		);
+	}
+	return context.store.open(sessionId);
+}
 
 /** A plan built from a request, with what it was built from. */
 export interface BuiltPlan {
@@ -210,9 +232,19 @@ async function buildPlanFromRequest(request: PlanRequest, context: Pick<Headless
  * screens, with answers from a file. Every missing or wrong answer is reported before anything is
  * written. Returns the exit code.
  */
-export async function runHeadless(request: HeadlessRequest, context: HeadlessContext, io: HeadlessIo): Promise<number> {
+export async function runHeadless(given: HeadlessRequest, context: HeadlessContext, io: HeadlessIo): Promise<number> {
 	const {gateway} = context;
 	try {
+		const resumed = given.resumeSessionId ? savedSession(given.resumeSessionId, context) : undefined;
+		const request: HeadlessRequest = resumed
+			? {
+					...given,
+					scenarioId: given.scenarioId ?? resumed.record.choices.scenarioId!,
+					subscription: given.subscription ?? resumed.record.choices.subscription!.id,
+					workspace: given.workspace ?? resumed.record.choices.workspace!.id,
+					answers: {...resumed.record.choices.answers, ...given.answers},
+				}
+			: given;
 		const {scenario, subscription, workspace, facts, answers, plan, notes} = await buildPlanFromRequest(request, context);
 		for (const note of notes) io.log(`Note: ${note}`);
 		describePlan(plan, io.log);
@@ -230,7 +262,8 @@ export async function runHeadless(request: HeadlessRequest, context: HeadlessCon
 			return exitCodes.done;
 		}
 
-		const session = context.store.create(context.mode);
+		const session = resumed ?? context.store.create(context.mode);
+		if (resumed) io.log(`Resuming session ${session.id}: steps it finished are not done again; the rest start with their check.`);
 		session.saveChoices({
 			subscription: {id: subscription.subscriptionId, name: subscription.name},
 			workspace: {id: workspace.id, name: workspace.name, resourceGroup: workspace.resourceGroup},
@@ -257,7 +290,9 @@ export async function runHeadless(request: HeadlessRequest, context: HeadlessCon
 		const failed = result.steps.find((step) => step.state === 'failed');
 		if (!failed) return exitCodes.done;
 		io.log(`→ ${nextStepFor(failed.error!)}`);
-		io.log(`Session ${session.id} is saved: resume with aml-identity${context.mode === 'demo' ? ' demo' : ''} --resume ${session.id}`);
+		io.log(
+			`Session ${session.id} is saved: resume with aml-identity run --resume ${session.id} --yes, or in the wizard with aml-identity${context.mode === 'demo' ? ' demo' : ''} --resume ${session.id}`,
+		);
 		return resumableCodes.has(failed.error?.code ?? '') ? exitCodes.stoppedResumably : exitCodes.stepFailed;
 	} catch (error) {
 		if (error instanceof InputProblem) {

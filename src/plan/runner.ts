@@ -73,8 +73,8 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
 		};
 		// Set once this session may have changed something: from then on undo must know how to take it back.
 		let reversal: Reversal | undefined;
+		// Journaled before it is told: whoever hears "done" can rely on the session saying so.
 		const finish = (state: StepState, fields: {detail?: string; error?: AzureFailure}) => {
-			emit({stepId: step.id, state, startedAt, elapsedMs: now() - startedAt, ...fields});
 			options.journal?.write(step.id, {
 				state,
 				title: step.title,
@@ -82,6 +82,7 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
 				...(reversal && state !== 'skipped' ? {reversal} : {}),
 				at: new Date(now()).toISOString(),
 			});
+			emit({stepId: step.id, state, startedAt, elapsedMs: now() - startedAt, ...fields});
 			outcomes.push({stepId: step.id, title: step.title, state, ...fields});
 		};
 

@@ -99,6 +99,53 @@ describe('running a scenario without a screen', () => {
 	});
 });
 
+describe('carrying on a saved session without a screen (--resume)', () => {
+	it("takes a wizard session's scenario, place and answers, and redoes nothing its journal has done", async () => {
+		azure = await startEmulatedAzure();
+		const store = new SessionStore(mkdtempSync(join(tmpdir(), 'aml-identity-headless-')));
+		const fraud = SEED.workspaces.fraudProd;
+		const saved = store.create('demo');
+		saved.saveChoices({
+			subscription: {id: SEED.subscriptions.production.subscriptionId, name: SEED.subscriptions.production.displayName},
+			workspace: {id: fraud.id, name: fraud.name, resourceGroup: fraud.resourceGroup},
+			scenarioId: 'compute-acr-pull',
+			answers: {compute: SEED.computes.gpuLegacy.id},
+			planConfirmed: true,
+		});
+		saved.setStatus('running');
+		const lines: string[] = [];
+		const code = await runHeadless(
+			{answers: {}, confirmed: true, outputDirectory: mkdtempSync(join(tmpdir(), 'aml-identity-out-')), resumeSessionId: saved.id},
+			{gateway: azure.gateway, store, mode: 'demo', signedInUser: {name: SEED.user.name, objectId: SEED.user.objectId}},
+			{log: (line) => lines.push(line)},
+		);
+		expect(code, lines.join('\n')).toBe(0);
+		expect(lines).toContain(`Resuming session ${saved.id}: steps it finished are not done again; the rest start with their check.`);
+		expect(store.list().sessions.map((session) => session.id)).toEqual([saved.id]);
+		expect(store.find(saved.id)).toMatchObject({status: 'completed', steps: {'acr-pull': {state: 'done'}}});
+	});
+
+	it('refuses a session of the other mode, or one that was undone, saying what to do', async () => {
+		azure = await startEmulatedAzure();
+		const store = new SessionStore(mkdtempSync(join(tmpdir(), 'aml-identity-headless-')));
+		const azureSession = store.create('azure');
+		const undone = store.create('demo');
+		undone.setStatus('undone');
+		const attempt = async (resumeSessionId: string) => {
+			const lines: string[] = [];
+			const code = await runHeadless(
+				{answers: {}, confirmed: true, outputDirectory: '/nonexistent', resumeSessionId},
+				{gateway: azure!.gateway, store, mode: 'demo'},
+				{log: (line) => lines.push(line)},
+			);
+			return {code, output: lines.join('\n')};
+		};
+		expect(await attempt(azureSession.id)).toEqual({code: 2, output: `--resume: session ${azureSession.id} was made against Azure: leave out --demo.`});
+		expect(await attempt(undone.id)).toEqual({code: 2, output: `--resume: session ${undone.id} was undone. Start a new run instead (leave out --resume).`});
+		expect(azure.writes()).toEqual([]);
+	});
+});
+
 describe('the run command', () => {
 	const bin = fileURLToPath(new URL('../../dist/bin/aml-identity.js', import.meta.url));
 
