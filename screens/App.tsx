@@ -26,6 +26,7 @@ import {Run} from './Run.js';
 import {Scenario} from './Scenario.js';
 import {Sessions} from './Sessions.js';
 import {UndoSession} from './UndoSession.js';
+import {writeExport} from '../src/export/export-plan.js';
 import {Subscription} from './Subscription.js';
 import {Summary} from './Summary.js';
 import {Welcome} from './Welcome.js';
@@ -403,6 +404,17 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 						session.current?.setStatus('running');
 						dispatch({type: 'plan-confirmed'});
 					}}
+					{...(state.subscription && state.workspace
+						? {
+								onExport: (overwrite: boolean) =>
+									writeExport(plan, join(outputDirectory, state.workspace!.name, 'export'), {
+										subscription: state.subscription!,
+										workspace: state.workspace!,
+										generatedAt: new Date(),
+										overwrite,
+									}),
+							}
+						: {})}
 					onBack={back}
 					onQuit={quit}
 				/>

@@ -1,4 +1,6 @@
+import {useState} from 'react';
 import {Box, Text} from 'ink';
+import {toAzureFailure, type AzureFailure} from '../src/azure/errors.js';
 import type {AzureGateway} from '../src/azure/gateway.js';
 import {commandLines, type Plan} from '../src/plan/plan.js';
 import {preflight, type StepPreflight} from '../src/plan/preflight.js';
@@ -11,6 +13,8 @@ export interface PlanReviewProps {
 	readonly plan: Plan;
 	readonly gateway: AzureGateway;
 	readonly onConfirm: () => void;
+	/** e: write the plan as an az script and its YAML files; returns the paths written (script first). */
+	readonly onExport?: (overwrite: boolean) => Promise<readonly string[]>;
 	readonly onBack: () => void;
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
 }
@@ -39,8 +43,27 @@ function PreflightLine({result}: {readonly result?: StepPreflight}) {
 	);
 }
 
-export function PlanReview({plan, gateway, onConfirm, onBack, onQuit}: PlanReviewProps) {
-	useNavigationKeys({onBack, onQuit, onKey: (_input, key) => key.return && onConfirm()});
+type ExportView = {readonly status: 'writing'} | {readonly status: 'written'; readonly paths: readonly string[]} | {readonly status: 'failed'; readonly failure: AzureFailure};
+
+export function PlanReview({plan, gateway, onConfirm, onExport, onBack, onQuit}: PlanReviewProps) {
+	const [exported, setExported] = useState<ExportView | undefined>();
+	const startExport = (overwrite: boolean) => {
+		if (!onExport || exported?.status === 'writing') return;
+		setExported({status: 'writing'});
+		onExport(overwrite).then(
+			(paths) => setExported({status: 'written', paths}),
+			(error: unknown) => setExported({status: 'failed', failure: toAzureFailure(error)}),
+		);
+	};
+	useNavigationKeys({
+		onBack,
+		onQuit,
+		onKey: (input, key) => {
+			if (key.return) onConfirm();
+			else if (input === 'e') startExport(false);
+			else if (input === 'E' && exported?.status === 'failed' && exported.failure.code === 'ExportFileExists') startExport(true);
+		},
+	});
 	const [checked] = useAsync(() => preflight(plan, gateway), `preflight:${plan.title}:${plan.steps.map((step) => step.id).join(',')}`);
 	const results = checked.status === 'ready' ? checked.value : {};
 	const denied = Object.values(results).filter((result) => result.status === 'denied').length;
@@ -83,7 +106,20 @@ export function PlanReview({plan, gateway, onConfirm, onBack, onQuit}: PlanRevie
 					</Text>
 				) : null}
 			</Box>
-			<Footer hints={['Enter run the plan', keyHints.back, keyHints.quit]} />
+			{exported?.status === 'writing' ? <Loading label="Writing the az script and its files…" /> : null}
+			{exported?.status === 'written' ? (
+				<Text color="green">
+					✔ Exported: {exported.paths[0]}
+					{exported.paths.length > 1 ? ` and ${exported.paths.length - 1} file${exported.paths.length === 2 ? '' : 's'} beside it` : ''}
+				</Text>
+			) : null}
+			{exported?.status === 'failed' ? (
+				<Text color="red">
+					✖ {exported.failure.message}
+					{exported.failure.code === 'ExportFileExists' ? ' Press E to replace it.' : ''}
+				</Text>
+			) : null}
+			<Footer hints={['Enter run the plan', ...(onExport ? ['e export as az script'] : []), keyHints.back, keyHints.quit]} />
 		</Box>
 	);
 }

@@ -1,4 +1,4 @@
-import {mkdtempSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {render} from 'ink-testing-library';
@@ -17,11 +17,12 @@ afterEach(async () => {
 
 function renderWizard(store: SessionStore, gateway: EmulatedAzure['gateway']) {
 	const outcomes: WizardOutcome[] = [];
+	const outputDirectory = mkdtempSync(join(tmpdir(), 'aml-identity-output-'));
 	const rendered = render(
 		<App
 			connection={{gateway, user: {name: 'Ada Lovelace', account: 'ada@contoso.com'}, label: 'demo tenant', mode: 'demo'}}
 			store={store}
-			outputDirectory={mkdtempSync(join(tmpdir(), 'aml-identity-output-'))}
+			outputDirectory={outputDirectory}
 			onExit={(outcome) => outcomes.push(outcome)}
 		/>,
 	);
@@ -30,7 +31,7 @@ function renderWizard(store: SessionStore, gateway: EmulatedAzure['gateway']) {
 		rendered.stdin.write(key);
 		return waitForFrame(rendered.lastFrame, then);
 	};
-	return {...rendered, outcomes, press};
+	return {...rendered, outcomes, press, outputDirectory};
 }
 
 describe('the wizard', () => {
@@ -60,6 +61,13 @@ describe('the wizard', () => {
 		// Long lines wrap at the test terminal's 100 columns.
 		expect(frame.replace(/\s+/g, ' ')).toContain(`$ az acr update --name ${SEED.registries.fraudProd.name} --resource-group rg-ml-fraud-prod --admin-enabled false`);
 		expect(store.list().sessions[0]?.choices).toMatchObject({scenarioId: 'acr-disable-admin-user', answers: {noAciDeployments: true}});
+
+		// e writes the plan as the az script a user would otherwise type, and changes nothing in Azure.
+		frame = await wizard.press('e', 'Exported:');
+		const script = join(wizard.outputDirectory, 'mlw-fraud-prod', 'export', 'acr-disable-admin-user.sh');
+		expect(frame.replace(/\s+/g, '')).toContain(`✔Exported:${script}`.replace(/\s+/g, ''));
+		expect(readFileSync(script, 'utf8')).toContain(`az acr update --name ${SEED.registries.fraudProd.name} --resource-group rg-ml-fraud-prod --admin-enabled false`);
+		expect(azure.writes()).toEqual([]);
 
 		frame = await wizard.press(keys.enter, 'complete and verified');
 		expect(frame).toContain(`Admin user disabled on ${SEED.registries.fraudProd.name}.`);
