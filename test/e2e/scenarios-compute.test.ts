@@ -183,6 +183,9 @@ describe('Switch a compute cluster between system- and user-assigned identity, i
 			expect(options).toContain(NEVER_BOTH);
 			expect(options).toContain(`• ${cluster.name}: system-assigned identity, holds AcrPull on registry ${REGISTRY.name}.`);
 			await choose(first, cluster.name);
+			const kinds = await first.waitFor(`Which identity should ${cluster.name} use? (now: system-assigned identity)`);
+			expect(kinds).toMatch(/^❯ User-assigned$/m); // the switch the user came for comes first
+			await choose(first, 'User-assigned');
 			await first.waitFor(`Which user-assigned identity should ${cluster.name} use instead?`);
 			await choose(first, uai.name);
 			const confirm = await first.waitFor(`Grant the new identity what the old one held (AcrPull on registry ${REGISTRY.name})?`);
@@ -221,6 +224,9 @@ describe('Switch a compute cluster between system- and user-assigned identity, i
 			const now = await second.waitFor('Which compute cluster?');
 			expect(now).toContain(`• ${cluster.name}: user-assigned: ${uai.name}, holds AcrPull on registry ${REGISTRY.name}.`);
 			await choose(second, cluster.name);
+			const target = await second.waitFor(`Which identity should ${cluster.name} use? (now: user-assigned: ${uai.name})`);
+			expect(target).toMatch(/^❯ System-assigned$/m);
+			await choose(second, 'System-assigned');
 			await second.waitFor(`Grant the new identity what the old one held (AcrPull on registry ${REGISTRY.name})?`);
 			await choose(second, 'Yes, grant the same roles to the new identity');
 			const back = await second.waitFor(`Plan: Switch ${cluster.name} to a system-assigned identity`);
