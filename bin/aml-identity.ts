@@ -39,6 +39,7 @@ const cli = meow(
     --resume ID        run: carry on a saved session (from the wizard or an earlier run): its
                        scenario, workspace and answers; the steps it finished are not redone
     --yes              carry out the plan
+    --dry-run          print the plan and the preflight only, even with --yes (the same as plan)
     --force            export: replace files of an earlier export that differ
     --json             one JSON event per line on stdout; human progress on stderr
     --demo             against the built-in demo tenant
@@ -64,6 +65,7 @@ const cli = meow(
 			workspace: {type: 'string'},
 			answers: {type: 'string'},
 			yes: {type: 'boolean', default: false},
+			dryRun: {type: 'boolean', default: false},
 			json: {type: 'boolean', default: false},
 			demo: {type: 'boolean', default: false},
 			force: {type: 'boolean', default: false},
@@ -270,7 +272,7 @@ async function runWithoutScreen(action: 'run' | 'plan' | 'export'): Promise<void
 			: await runHeadless(
 					{
 						...where,
-						confirmed: action === 'run' && cli.flags.yes,
+						confirmed: action === 'run' && cli.flags.yes && !cli.flags.dryRun,
 						outputDirectory: resolve(cli.flags.output ?? 'aml-identity-output'),
 						...(resumeId ? {resumeSessionId: resumeId} : {}),
 					},

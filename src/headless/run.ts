@@ -258,7 +258,7 @@ export async function runHeadless(given: HeadlessRequest, context: HeadlessConte
 		}
 		io.event?.({type: 'plan', scenario: scenario.id, title: plan.title, steps: plan.steps.map((step) => ({id: step.id, title: step.title, azCommand: step.azCommand})), preflight: checks});
 		if (!request.confirmed) {
-			io.log('Nothing was written. Run again with --yes to carry out the plan.');
+			io.log('Nothing was written. Run with --yes (and without --dry-run) to carry out the plan.');
 			return exitCodes.done;
 		}
 
