@@ -12,7 +12,9 @@ export function Subscription({gateway, onChosen, onBack, onQuit}: SubscriptionPr
 	return (
 		<ResourcePicker
 			title="Choose a subscription"
-			load={() => gateway.listSubscriptions()}
+			load={async function* () {
+				yield await gateway.listSubscriptions();
+			}}
 			loadKey="subscriptions"
 			loadingLabel="Loading your subscriptions…"
 			failureTitle="Could not list subscriptions"

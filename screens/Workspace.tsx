@@ -29,16 +29,18 @@ export function Workspace({gateway, subscription, onChosen, onBack, onQuit}: Wor
 	return (
 		<ResourcePicker<WorkspaceChoice>
 			title={`Choose a workspace in ${subscription.name}`}
-			load={async () => {
-				// Workspaces and registries are independent reads: fetch them together.
-				const [workspaces, registries] = await Promise.all([
-					gateway.listWorkspaces(subscription.id),
-					gateway.listRegistries(subscription.id),
-				]);
-				return workspaces.map((workspace) => {
-					const registry = registries.find((candidate) => sameResourceId(candidate.id, workspace.containerRegistryId));
-					return registry ? {workspace, registry} : {workspace};
-				});
+			load={async function* () {
+				// Workspaces and registries are independent reads: fetched together, and each page of
+				// workspaces is shown as it arrives.
+				const registries = gateway.listRegistries(subscription.id);
+				registries.catch(() => {}); // seen (and reported) when awaited below
+				for await (const workspaces of gateway.listWorkspacePages(subscription.id)) {
+					const known = await registries;
+					yield workspaces.map((workspace) => {
+						const registry = known.find((candidate) => sameResourceId(candidate.id, workspace.containerRegistryId));
+						return registry ? {workspace, registry} : {workspace};
+					});
+				}
 			}}
 			loadKey={`workspaces:${subscription.id}`}
 			loadingLabel="Loading workspaces and container registries…"

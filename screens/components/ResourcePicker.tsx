@@ -1,7 +1,7 @@
 import {useState, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {keyHints, useNavigationKeys} from '../keys.js';
-import {useAsync} from '../use-async.js';
+import {usePagedLoad} from '../use-async.js';
 import {FailureMessage} from './FailureMessage.js';
 import {FilterableSelect, type ListItem} from './FilterableSelect.js';
 import {Footer} from './Footer.js';
@@ -9,8 +9,8 @@ import {Loading} from './Loading.js';
 
 export interface ResourcePickerProps<T> {
 	readonly title: ReactNode;
-	/** Loads the choices; runs again when `loadKey` changes or the user retries. */
-	readonly load: () => Promise<readonly T[]>;
+	/** Loads the choices, a page at a time; runs again when `loadKey` changes or the user retries. */
+	readonly load: () => AsyncIterable<readonly T[]>;
 	readonly loadKey: string;
 	readonly loadingLabel: string;
 	readonly failureTitle: string;
@@ -35,7 +35,7 @@ export function ResourcePicker<T>({
 	onBack,
 	onQuit,
 }: ResourcePickerProps<T>) {
-	const [choices, retry] = useAsync(load, loadKey);
+	const [choices, retry] = usePagedLoad(load, loadKey);
 	const [isFiltering, setFiltering] = useState(false);
 	useNavigationKeys({
 		onBack,
@@ -44,13 +44,14 @@ export function ResourcePicker<T>({
 		onKey: (input) => input === 'r' && choices.status === 'failed' && retry(),
 	});
 	const hasChoices = choices.status === 'ready' && choices.value.length > 0;
+	const isLoadingMore = choices.status === 'ready' && !choices.complete;
 
 	return (
 		<Box flexDirection="column">
 			<Text bold>{title}</Text>
 			{choices.status === 'loading' ? <Loading label={loadingLabel} /> : null}
 			{choices.status === 'failed' ? <FailureMessage title={failureTitle} failure={choices.failure} /> : null}
-			{choices.status === 'ready' && choices.value.length === 0 ? <Text color="yellow">{emptyMessage}</Text> : null}
+			{choices.status === 'ready' && choices.complete && choices.value.length === 0 ? <Text color="yellow">{emptyMessage}</Text> : null}
 			{hasChoices ? (
 				<FilterableSelect
 					items={choices.value.map(toItem)}
@@ -61,6 +62,7 @@ export function ResourcePicker<T>({
 					}}
 				/>
 			) : null}
+			{isLoadingMore ? <Loading label={`${choices.value.length} so far; loading more…`} /> : null}
 			<Footer
 				hints={[
 					...(hasChoices ? [keyHints.move, keyHints.filter, keyHints.select] : []),

@@ -28,14 +28,15 @@ export function SelectList({items, onSelect, onHighlight, isFocused = true, limi
 	const [state, dispatch] = useReducer(selectReducer, initialSelectState(items.length, limit));
 	const itemsKey = items.map((item) => item.value).join('\n');
 
-	// A new list (filtered, reloaded) starts at its first row.
-	const firstRender = useRef(true);
+	// A new list (filtered, reloaded) starts at its first row; a list that only grew (its next
+	// page arrived) keeps the row the user is on.
+	const previousKey = useRef(itemsKey);
 	useEffect(() => {
-		if (firstRender.current) {
-			firstRender.current = false;
-			return;
-		}
-		dispatch({type: 'reset', count: items.length});
+		const before = previousKey.current;
+		previousKey.current = itemsKey;
+		if (before === itemsKey) return;
+		const grew = before !== '' && itemsKey.startsWith(`${before}\n`);
+		dispatch(grew ? {type: 'grow', count: items.length} : {type: 'reset', count: items.length});
 	}, [itemsKey, items.length]);
 
 	const focused = items[state.focusIndex];

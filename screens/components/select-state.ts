@@ -20,7 +20,9 @@ export type SelectAction =
 	| {readonly type: 'first'}
 	| {readonly type: 'last'}
 	| {readonly type: 'select'}
-	| {readonly type: 'reset'; readonly count: number; readonly focusIndex?: number};
+	| {readonly type: 'reset'; readonly count: number; readonly focusIndex?: number}
+	/** More rows arrived after the last (the next page): the focus stays where it is. */
+	| {readonly type: 'grow'; readonly count: number};
 
 export function initialSelectState(count: number, limit: number, focusIndex = 0): SelectState {
 	return withWindow({count, limit, focusIndex: clamp(focusIndex, count), windowStart: 0});
@@ -42,6 +44,8 @@ export function selectReducer(state: SelectState, action: SelectAction): SelectS
 				: {...state, selection: {index: state.focusIndex, sequence: (state.selection?.sequence ?? 0) + 1}};
 		case 'reset':
 			return initialSelectState(action.count, state.limit, action.focusIndex ?? 0);
+		case 'grow':
+			return withWindow({...state, count: action.count});
 	}
 }
 

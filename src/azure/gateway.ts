@@ -199,6 +199,8 @@ export interface OperationProgress {
 export interface AzureGateway {
 	listSubscriptions(): Promise<SubscriptionSummary[]>;
 	listWorkspaces(subscriptionId: string): Promise<WorkspaceSummary[]>;
+	/** The same, a page at a time as Resource Manager sends them (each page sorted by name): a long list shows its first screenful at once. */
+	listWorkspacePages(subscriptionId: string): AsyncIterable<WorkspaceSummary[]>;
 	getWorkspace(workspaceId: string): Promise<WorkspaceSummary>;
 	listRegistries(subscriptionId: string): Promise<RegistrySummary[]>;
 	/** undefined when the registry does not exist (or is not visible to the caller). */

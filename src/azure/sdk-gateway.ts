@@ -140,6 +140,12 @@ export class SdkGateway implements AzureGateway {
 		return collectByName(this.#machineLearning(subscriptionId).workspaces.listBySubscription(), toWorkspaceSummary);
 	}
 
+	async *listWorkspacePages(subscriptionId: string): AsyncIterable<WorkspaceSummary[]> {
+		for await (const page of this.#machineLearning(subscriptionId).workspaces.listBySubscription().byPage()) {
+			yield page.map(toWorkspaceSummary).sort((a, b) => a.name.localeCompare(b.name));
+		}
+	}
+
 	async getWorkspace(workspaceId: string): Promise<WorkspaceSummary> {
 		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
 		return toWorkspaceSummary(await this.#machineLearning(subscriptionId).workspaces.get(resourceGroup, name));

@@ -30,3 +30,14 @@ describe('select state', () => {
 		expect(selectReducer(apply(5, 2, {type: 'last'}), {type: 'reset', count: 2})).toMatchObject({focusIndex: 0, windowStart: 0, count: 2});
 	});
 });
+
+describe('a list that grows (its next page arrived)', () => {
+	it('keeps the focus and the window where they were', () => {
+		let state = initialSelectState(3, 2);
+		state = selectReducer(state, {type: 'next'});
+		state = selectReducer(state, {type: 'next'});
+		const grown = selectReducer(state, {type: 'grow', count: 10});
+		expect(grown).toMatchObject({count: 10, focusIndex: 2, windowStart: 1});
+		expect(selectReducer(grown, {type: 'next'}).focusIndex).toBe(3);
+	});
+});
