@@ -117,18 +117,37 @@ export function createIdentityStep(gateway: AzureGateway, identityId: string, lo
 	};
 }
 
-/** The principal an identity ID stands for, read when a step runs (it may have just been created). */
-export function identityPrincipal(gateway: AzureGateway, identityId: string): () => Promise<string> {
-	return async () => {
-		const identity = await gateway.findIdentity(identityId);
-		if (!identity?.principalId) throw Object.assign(new Error(`Identity ${identityId} does not exist.`), {code: 'ResourceNotFound'});
-		return identity.principalId;
+/**
+ * A read made once, when first needed, and kept once it succeeds: a step asks for its principal in
+ * its check, apply, verify and reversal, and Azure need be asked only the first time. A failure is
+ * not kept (the identity may not exist yet), so the next call asks again.
+ */
+export function readOnce<T>(read: () => Promise<T>): () => Promise<T> {
+	let kept: Promise<T> | undefined;
+	return () => {
+		kept ??= read().catch((error: unknown) => {
+			kept = undefined;
+			throw error;
+		});
+		return kept;
 	};
 }
 
-/** The principal a compute pulls images with: its system-assigned identity, else its first user-assigned one. */
+/** The principal an identity ID stands for, read when a step first needs it (it may have just been created). */
+export function identityPrincipal(gateway: AzureGateway, identityId: string): () => Promise<string> {
+	return readOnce(async () => {
+		const identity = await gateway.findIdentity(identityId);
+		if (!identity?.principalId) throw Object.assign(new Error(`Identity ${identityId} does not exist.`), {code: 'ResourceNotFound'});
+		return identity.principalId;
+	});
+}
+
+/**
+ * The principal a compute pulls images with: its system-assigned identity, else its first
+ * user-assigned one. Read when the step first needs it: after earlier steps changed the identity.
+ */
 export function computePrincipal(gateway: AzureGateway, computeId: string): () => Promise<string> {
-	return async () => {
+	return readOnce(async () => {
 		const compute = await gateway.findCompute(computeId);
 		if (!compute) throw Object.assign(new Error(`Compute ${computeId} does not exist.`), {code: 'ResourceNotFound'});
 		const principalId = compute.identity.principalId ?? compute.identity.userAssigned[0]?.principalId;
@@ -136,7 +155,7 @@ export function computePrincipal(gateway: AzureGateway, computeId: string): () =
 			throw Object.assign(new Error(`Compute ${compute.name} has no managed identity.`), {code: 'ComputeHasNoIdentity'});
 		}
 		return principalId;
-	};
+	});
 }
 
 /**
