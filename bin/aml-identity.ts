@@ -28,6 +28,10 @@ const cli = meow(
     --trace FILE     write every Resource Manager request and response to FILE (JSON lines, no tokens)
     --output DIR     where generated files (environment definitions) go (default: ./aml-identity-output)
     --port N         port for 'aml-identity emulator' (default: any free port)
+    --auth WAY       sign in with device-code, cli, env or managed-identity only (default: try
+                     environment, workload identity, managed identity, Azure CLI, azd, PowerShell)
+    --tenant ID      the Microsoft Entra tenant to sign in to
+    --cloud NAME     AzureCloud (default), AzureUSGovernment or AzureChinaCloud (or AZURE_CLOUD)
     --version        print the version
     --help           print this help
 
@@ -57,6 +61,9 @@ const cli = meow(
 		flags: {
 			resume: {type: 'string'},
 			trace: {type: 'string'},
+			auth: {type: 'string'},
+			tenant: {type: 'string'},
+			cloud: {type: 'string'},
 			output: {type: 'string'},
 			port: {type: 'string'},
 			reset: {type: 'boolean', default: false},
@@ -84,6 +91,23 @@ if (!['wizard', 'demo', 'emulator', 'run', 'plan', 'export', 'undo'].includes(co
 }
 
 const home = homeDirectory();
+
+/** --auth, --tenant and --cloud for connectToAzure; until the device-code screen exists, the code goes to stderr. */
+async function signInOptions() {
+	const {parseAuthMethod} = await import('../src/azure/sign-in.js');
+	let auth;
+	try {
+		auth = parseAuthMethod(cli.flags.auth);
+	} catch (error) {
+		fail((error as Error).message);
+	}
+	return {
+		...(auth ? {auth} : {}),
+		...(cli.flags.tenant ? {tenantId: cli.flags.tenant} : {}),
+		...(cli.flags.cloud ? {cloud: cli.flags.cloud} : {}),
+		onDeviceCode: (prompt: {message: string}) => process.stderr.write(`${prompt.message}\n`),
+	};
+}
 
 async function runEmulator(): Promise<void> {
 	const port = Number(cli.flags.port ?? 0);
@@ -148,7 +172,7 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 						...(trace ? {trace} : {}),
 						...(process.env['AML_IDENTITY_DEMO_LRO_MS'] ? {lroDurationMs: Number(process.env['AML_IDENTITY_DEMO_LRO_MS'])} : {}),
 					})
-				: await connectToAzure(trace ? {trace} : {});
+				: await connectToAzure({...(await signInOptions()), ...(trace ? {trace} : {}), ...(cli.flags.subscription ? {subscription: cli.flags.subscription} : {})});
 	} catch (error) {
 		const {toAzureFailure} = await import('../src/azure/errors.js');
 		const {nextStepFor} = await import('../src/azure/next-steps.js');
@@ -250,7 +274,7 @@ async function runWithoutScreen(action: 'run' | 'plan' | 'export'): Promise<void
 				stateDir: emulatorDirectory(home),
 				...(process.env['AML_IDENTITY_DEMO_LRO_MS'] ? {lroDurationMs: Number(process.env['AML_IDENTITY_DEMO_LRO_MS'])} : {}),
 			})
-		: await connectToAzure({});
+		: await connectToAzure({...(await signInOptions()), ...(subscription ? {subscription} : {})});
 	process.on('SIGINT', () => {
 		// Every step's state is already journaled: a new run (or the wizard's resume) carries on.
 		process.stderr.write('Interrupted: the session is saved; carry on with aml-identity run --resume <ID> --yes (aml-identity --resume lists the sessions).\n');
@@ -300,7 +324,7 @@ async function undo(sessionId: string | undefined): Promise<void> {
 					stateDir: emulatorDirectory(home),
 					...(process.env['AML_IDENTITY_DEMO_LRO_MS'] ? {lroDurationMs: Number(process.env['AML_IDENTITY_DEMO_LRO_MS'])} : {}),
 				})
-			: await connectToAzure({});
+			: await connectToAzure(await signInOptions());
 	const {undoSession} = await import('../src/undo/run-undo.js');
 	const json = cli.flags.json;
 	const interactive = !json && process.stdin.isTTY && process.stdout.isTTY;

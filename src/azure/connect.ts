@@ -1,7 +1,10 @@
+import {resolveCloud, type AzureCloud} from './clouds.js';
 import {DemoCredential, signedInUserFromToken, type SignedInUser} from './credential.js';
 import type {AzureGateway} from './gateway.js';
 import type {TraceSink} from './pipeline.js';
-import {SdkGateway} from './sdk-gateway.js';
+import {SdkGateway, type TenantSummary} from './sdk-gateway.js';
+import {createSignInCredential, type AuthMethod, type CredentialSource, type DeviceCodePrompt, type SignInCredential} from './sign-in.js';
+import {preselectSubscription, type SubscriptionPreselection} from './subscription-preselection.js';
 
 export const azureResourceManager = 'https://management.azure.com';
 
@@ -50,18 +53,89 @@ export async function connectToDemoTenant(options: DemoOptions): Promise<AzureSe
 	};
 }
 
-/** Real mode: DefaultAzureCredential (environment, managed identity, Azure CLI, …) against Resource Manager. */
-export async function connectToAzure(options: {readonly trace?: TraceSink}): Promise<AzureSession> {
-	const {DefaultAzureCredential} = await import('@azure/identity');
-	const credential = new DefaultAzureCredential();
+export interface AzureConnectOptions {
+	readonly trace?: TraceSink;
+	/** --auth; default the DefaultAzureCredential chain. */
+	readonly auth?: AuthMethod;
+	/** --tenant */
+	readonly tenantId?: string;
+	/** --cloud (else AZURE_CLOUD, else AzureCloud). */
+	readonly cloud?: string;
+	/** --subscription, for the preselection. */
+	readonly subscription?: string;
+	/** The subscription the last session used (the session store knows), the preselection's last resort. */
+	readonly lastUsedSubscriptionId?: string;
+	readonly managedIdentityClientId?: string;
+	/** The device-code screen: show the URL and code. */
+	readonly onDeviceCode?: (prompt: DeviceCodePrompt) => void;
+	/** Cancels the sign-in (the device-code screen's cancel key). */
+	readonly abortSignal?: AbortSignal;
+	/** Default process.env: AZURE_* settings, AZURE_CONFIG_DIR. */
+	readonly env?: NodeJS.ProcessEnv;
+	/** Tests: Resource Manager elsewhere (the emulator); the token scope stays the cloud's. */
+	readonly resourceManagerEndpoint?: string;
+	/** Tests: Entra ID elsewhere (the emulator). */
+	readonly authorityHost?: string;
+	/** Tests: the emulator's CA, trusted by these clients and credentials only. */
+	readonly caCertPem?: string;
+}
+
+/** A signed-in Azure session: who, how, where, and the subscription to preselect. */
+export interface AzureSignedInSession extends AzureSession {
+	readonly mode: 'azure';
+	readonly credential: SignInCredential;
+	/** "Azure CLI", "managed identity", "device code sign-in", …: "Signed in as ada@contoso.com via Azure CLI". */
+	readonly signedInVia: string;
+	readonly signedInWith: CredentialSource;
+	readonly cloud: AzureCloud;
+	readonly preselection: SubscriptionPreselection | undefined;
+	listTenants(): Promise<TenantSummary[]>;
+}
+
+/**
+ * Real mode: signs in (the DefaultAzureCredential chain, or --auth), then talks to the cloud's Resource
+ * Manager. Throws SignInError (CredentialUnavailable with every attempt, InvalidClientCredentials, …) or
+ * SignInSetupError (UnknownCloud); toAzureFailure and nextStepFor turn either into a screen.
+ */
+export async function connectToAzure(options: AzureConnectOptions = {}): Promise<AzureSignedInSession> {
+	const env = options.env ?? process.env;
+	const cloud = resolveCloud(options.cloud, env);
+	const credential = createSignInCredential({
+		cloud,
+		env,
+		...(options.auth ? {auth: options.auth} : {}),
+		...(options.tenantId ? {tenantId: options.tenantId} : {}),
+		...(options.authorityHost ? {authorityHost: options.authorityHost} : {}),
+		...(options.caCertPem ? {caCertPem: options.caCertPem} : {}),
+		...(options.managedIdentityClientId ? {managedIdentityClientId: options.managedIdentityClientId} : {}),
+		...(options.onDeviceCode ? {onDeviceCode: options.onDeviceCode} : {}),
+	});
 	// Signing in up front tells the user who they are before anything is read; the token stays in memory.
-	const token = await credential.getToken(`${azureResourceManager}/.default`);
-	const user = signedInUserFromToken(token.token) ?? {name: 'signed-in principal'};
+	const token = await credential.getToken(cloud.scope, options.abortSignal ? {abortSignal: options.abortSignal} : {});
+	const user = (token && signedInUserFromToken(token.token)) ?? {name: 'signed-in principal'};
+	const gateway = new SdkGateway({
+		endpoint: options.resourceManagerEndpoint ?? cloud.resourceManagerEndpoint,
+		credential,
+		credentialScope: cloud.scope,
+		...(options.caCertPem ? {caCertPem: options.caCertPem} : {}),
+		...(options.trace ? {trace: options.trace} : {}),
+	});
 	return {
-		gateway: new SdkGateway({endpoint: azureResourceManager, credential, ...(options.trace ? {trace: options.trace} : {})}),
+		gateway,
 		user,
-		label: 'Azure Resource Manager',
+		label: cloud.name === 'AzureCloud' ? 'Azure Resource Manager' : `Azure Resource Manager (${cloud.name})`,
 		mode: 'azure',
+		credential,
+		signedInVia: credential.signedInVia ?? 'unknown credential',
+		signedInWith: credential.signedInWith ?? 'EnvironmentCredential',
+		cloud,
+		preselection: preselectSubscription({
+			env,
+			cloudName: cloud.name,
+			...(options.subscription ? {flag: options.subscription} : {}),
+			...(options.lastUsedSubscriptionId ? {lastUsedSubscriptionId: options.lastUsedSubscriptionId} : {}),
+		}),
+		listTenants: () => gateway.listTenants(),
 		close: async () => {},
 	};
 }

@@ -3,6 +3,8 @@ export interface AzureFailure {
 	readonly code: string;
 	readonly message: string;
 	readonly statusCode?: number;
+	/** A failed sign-in: each credential tried, why it could not sign in, and how to fix it. */
+	readonly attempts?: ReadonlyArray<{readonly label: string; readonly reason: string; readonly fix: string}>;
 }
 
 interface ErrorLike {
@@ -11,6 +13,7 @@ interface ErrorLike {
 	message?: unknown;
 	details?: unknown;
 	name?: unknown;
+	attempts?: unknown;
 }
 
 export function toAzureFailure(error: unknown): AzureFailure {
@@ -27,7 +30,8 @@ export function toAzureFailure(error: unknown): AzureFailure {
 			details?.error?.message ??
 			(typeof candidate.message === 'string' ? candidate.message : String(error));
 		const statusCode = typeof candidate.statusCode === 'number' ? candidate.statusCode : undefined;
-		return statusCode === undefined ? {code, message} : {code, message, statusCode};
+		const attempts = Array.isArray(candidate.attempts) && candidate.attempts.length > 0 ? (candidate.attempts as AzureFailure['attempts']) : undefined;
+		return {code, message, ...(statusCode === undefined ? {} : {statusCode}), ...(attempts ? {attempts} : {})};
 	}
 	return {code: 'UnexpectedError', message: String(error)};
 }

@@ -6,11 +6,34 @@ export function nextStepFor(failure: AzureFailure): string {
 		case 'AuthorizationFailed':
 		case 'LinkedAuthorizationFailed':
 			return 'Your account lacks a role this needs: ask an Owner of the resource (or User Access Administrator) to grant it, then press r to retry.';
-		case 'AuthenticationFailed':
-		case 'InvalidAuthenticationToken':
-		case 'ExpiredAuthenticationToken':
 		case 'CredentialUnavailable':
-			return 'Sign in again (az login), then restart aml-identity. To try the wizard without Azure: aml-identity demo.';
+			return 'Nothing signed in. Either sign in with a code in your browser now (aml-identity --auth device-code), or sign in one of the ways listed (az login is the usual one) and restart aml-identity. To try the wizard without Azure: aml-identity demo.';
+		case 'AuthenticationRequired':
+		case 'AuthenticationFailed':
+			return 'Sign in again (az login, or aml-identity --auth device-code), then restart aml-identity. To try the wizard without Azure: aml-identity demo.';
+		case 'ExpiredAuthenticationToken':
+			return 'Your sign-in has expired and could not be renewed: sign in again (az login, or --auth device-code) and resume the session (--resume). If this repeats, check that this computer\'s clock is right.';
+		case 'InvalidAuthenticationToken':
+			return 'Resource Manager rejected the token (revoked, or issued for another tenant): sign in again (az login, or --auth device-code), then resume the session (--resume).';
+		case 'InvalidAuthenticationTokenAudience':
+			return 'The token was issued for another service: check --cloud (or AZURE_CLOUD) matches the cloud you signed in to (az cloud show).';
+		case 'InvalidClientCredentials':
+			return 'Entra ID refused the service principal\'s secret or certificate: check AZURE_CLIENT_SECRET (the secret\'s value, not its ID) or create a new one (az ad app credential reset).';
+		case 'ApplicationNotFound':
+			return 'No application with that client ID in this tenant: check AZURE_CLIENT_ID and AZURE_TENANT_ID (or --tenant).';
+		case 'DeviceCodeExpired':
+			return 'The code expired before sign-in finished: press r to get a new code.';
+		case 'SignInCancelled':
+			return 'Sign-in was cancelled: press r to sign in again, or q to quit.';
+		case 'UnknownCloud':
+			return 'Use --cloud AzureCloud, AzureUSGovernment or AzureChinaCloud (or set AZURE_CLOUD to one of them).';
+		case 'UnknownAuthMethod':
+			return 'Use --auth device-code, cli, env or managed-identity, or leave it out to try each way of signing in.';
+		case 'NoSubscriptions':
+			return 'This account sees no subscriptions in this tenant: pick another tenant (--tenant), or ask an administrator for a role (Reader at least) on a subscription.';
+		case 'SubscriptionDisabled':
+		case 'ReadOnlyDisabledSubscription':
+			return 'The subscription is disabled (read only): choose another, or ask its account administrator to re-enable it in the Azure portal.';
 		case 'ResourceNotFound':
 		case 'ResourceGroupNotFound':
 		case 'SubscriptionNotFound':
@@ -22,9 +45,10 @@ export function nextStepFor(failure: AzureFailure): string {
 			return 'Azure accepted the change but does not show it yet: press r to retry; the step checks before it writes again.';
 		case 'REQUEST_SEND_ERROR':
 		case 'ECONNREFUSED':
+		case 'ECONNRESET':
 		case 'ENOTFOUND':
 		case 'ETIMEDOUT':
-			return 'Resource Manager could not be reached: check your network (or HTTPS_PROXY), then press r to retry.';
+			return 'Resource Manager could not be reached: check your network. Behind a proxy, set HTTPS_PROXY (the Azure SDK honours it, and NO_PROXY), then press r to retry.';
 		case 'PrincipalNotFound':
 			return 'A new identity can take several minutes to reach Microsoft Entra ID. Your session is saved: resume it in a few minutes (--resume); finished steps are not repeated.';
 		case 'RoleDefinitionDoesNotExist':

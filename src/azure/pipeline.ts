@@ -1,6 +1,7 @@
 import {appendFileSync} from 'node:fs';
 import {Agent} from 'node:https';
-import type {Pipeline, PipelinePolicy} from '@azure/core-rest-pipeline';
+import type {TokenCredential} from '@azure/core-auth';
+import {bearerTokenAuthenticationPolicy, bearerTokenAuthenticationPolicyName, type Pipeline, type PipelinePolicy} from '@azure/core-rest-pipeline';
 
 export interface AdditionalPolicyConfig {
 	readonly policy: PipelinePolicy;
@@ -102,4 +103,53 @@ export function clientPolicies(options: {caCertPem?: string}): AdditionalPolicyC
  */
 export function attachTrace(pipeline: Pipeline, sink: TraceSink): void {
 	pipeline.addPolicy(tracePolicy(sink), {afterPhase: 'Sign'});
+}
+
+/** Resource Manager's 401 codes that a new token cures (not InvalidAuthenticationTokenAudience: a new one would be the same). */
+const RENEWABLE_TOKEN_CODES = new Set(['ExpiredAuthenticationToken', 'InvalidAuthenticationToken']);
+
+function armErrorCode(bodyAsText: string | null | undefined): string | undefined {
+	if (!bodyAsText) return undefined;
+	try {
+		const code = (JSON.parse(bodyAsText) as {error?: {code?: unknown}}).error?.code;
+		return typeof code === 'string' ? code : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/**
+ * The claims Resource Manager's own CAE challenges carry: a token issued from now on. Passing them makes
+ * the token cache let go of the rejected token and MSAL skip its cache (credentials that cannot take
+ * claims get a plain request, see SignInCredential).
+ */
+export function freshTokenClaims(now = Date.now()): string {
+	return JSON.stringify({access_token: {nbf: {essential: true, value: String(Math.floor(now / 1000))}}});
+}
+
+/**
+ * The ARM clients' bearer policy, plus one thing: when Resource Manager rejects the token as expired or
+ * invalid (a token that outlived its welcome, a revoked session), get a new one and send the request
+ * again, once. Continuous access evaluation challenges (insufficient_claims) are handled as before.
+ */
+export function renewingBearerPolicy(credential: TokenCredential, scopes: string[]): PipelinePolicy {
+	return bearerTokenAuthenticationPolicy({
+		credential,
+		scopes,
+		challengeCallbacks: {
+			async authorizeRequestOnChallenge({request, response, getAccessToken}) {
+				if (!RENEWABLE_TOKEN_CODES.has(armErrorCode(response.bodyAsText) ?? '')) return false;
+				const token = await getAccessToken(scopes, {claims: freshTokenClaims(), enableCae: true, abortSignal: request.abortSignal});
+				if (!token) return false;
+				request.headers.set('Authorization', `Bearer ${token.token}`);
+				return true;
+			},
+		},
+	});
+}
+
+/** Swaps a client's bearer policy for renewingBearerPolicy, in the same phase. */
+export function useRenewingBearerPolicy(pipeline: Pipeline, credential: TokenCredential, scopes: string[]): void {
+	pipeline.removePolicy({name: bearerTokenAuthenticationPolicyName});
+	pipeline.addPolicy(renewingBearerPolicy(credential, scopes), {phase: 'Sign'});
 }

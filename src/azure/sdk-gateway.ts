@@ -15,7 +15,7 @@ import {KeyVaultManagementClient, type Vault} from '@azure/arm-keyvault';
 import {ContainerRegistryManagementClient, type Registry} from '@azure/arm-containerregistry';
 import {SubscriptionClient} from '@azure/arm-resources-subscriptions';
 import type {Pipeline} from '@azure/core-rest-pipeline';
-import {attachTrace, clientPolicies, type TraceSink} from './pipeline.js';
+import {attachTrace, clientPolicies, useRenewingBearerPolicy, type TraceSink} from './pipeline.js';
 import type {PermissionSet} from './permissions.js';
 import type {
 	AmlComputeDefinition,
@@ -53,11 +53,20 @@ export interface AzureConnection {
 	/** Resource Manager endpoint: https://management.azure.com, or the emulator's URL. */
 	readonly endpoint: string;
 	readonly credential: TokenCredential;
+	/** Token scope for Resource Manager; default the endpoint's origin + `/.default` (the cloud's scope when the endpoint is the emulator). */
+	readonly credentialScope?: string;
 	/** Extra CA to trust for this endpoint only (the emulator's certificate). */
 	readonly caCertPem?: string;
 	readonly trace?: TraceSink;
 	/** How often to poll long-running operations when the service does not say (Retry-After). */
 	readonly pollIntervalMs?: number;
+}
+
+/** A Microsoft Entra ID directory the signed-in principal can use. */
+export interface TenantSummary {
+	readonly tenantId: string;
+	readonly name: string;
+	readonly defaultDomain?: string;
 }
 
 /** Creates each SDK client once per subscription, the first time it is needed. */
@@ -72,8 +81,8 @@ export class SdkGateway implements AzureGateway {
 	}
 
 	get #options(): ClientOptions {
-		const {endpoint, caCertPem} = this.#connection;
-		const credentialScopes = [`${new URL(endpoint).origin}/.default`];
+		const {endpoint, caCertPem, credentialScope} = this.#connection;
+		const credentialScopes = [credentialScope ?? `${new URL(endpoint).origin}/.default`];
 		return {
 			endpoint,
 			credentialScopes,
@@ -82,6 +91,7 @@ export class SdkGateway implements AzureGateway {
 	}
 
 	#traced<T extends {pipeline: Pipeline}>(client: T): T {
+		useRenewingBearerPolicy(client.pipeline, this.#connection.credential, this.#options.credentialScopes);
 		if (this.#connection.trace) attachTrace(client.pipeline, this.#connection.trace);
 		return client;
 	}
@@ -133,6 +143,20 @@ export class SdkGateway implements AzureGateway {
 			});
 		}
 		// Sorted by name, as azd and the portal show them.
+		return result.sort((a, b) => a.name.localeCompare(b.name));
+	}
+
+	/** The directories the signed-in principal belongs to (Tenants_List), sorted by name. */
+	async listTenants(): Promise<TenantSummary[]> {
+		const result: TenantSummary[] = [];
+		for await (const tenant of this.#subscriptions().tenants.list()) {
+			if (!tenant.tenantId) continue;
+			result.push({
+				tenantId: tenant.tenantId,
+				name: tenant.displayName ?? tenant.defaultDomain ?? tenant.tenantId,
+				...(tenant.defaultDomain ? {defaultDomain: tenant.defaultDomain} : {}),
+			});
+		}
 		return result.sort((a, b) => a.name.localeCompare(b.name));
 	}
 

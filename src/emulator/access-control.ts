@@ -1,5 +1,6 @@
 /**
- * Azure RBAC for the caller: who the caller is (always the demo user, whatever the bearer token),
+ * Azure RBAC for the caller (`ctx.caller`: the principal of the request's Entra ID token, or the demo
+ * user for the demo's opaque bearer token; see entra-id.ts),
  * the ARM action each mutating route needs (`ROUTE_ACTIONS`, the one table), effective permissions
  * from role assignments at or above a scope, the `Microsoft.Authorization/permissions` API
  * (2022-04-01: `permissions.listForResourceGroup` / `listForResource`), and enforcement:
@@ -8,14 +9,14 @@
  *   (`Microsoft.ManagedIdentity/userAssignedIdentities/assign/action`): 403 LinkedAuthorizationFailed.
  */
 import {ArmError, isPlainObject, page, requireResourceGroup, type HttpMethod, type ProviderModule, type RequestContext} from './arm.js';
-import {DEMO_TENANT} from './seed.js';
+import {DEMO_CALLER, type Caller} from './entra-id.js';
 import {builtInRoleDefinitions} from './seed-identity.js';
 import type {EmulatorState, JsonObject} from './state.js';
 
 export const PERMISSIONS_API_VERSIONS = ['2022-04-01'] as const;
 
-/** The caller of every request (the emulator does not read tokens). */
-export const CALLER = {objectId: DEMO_TENANT.user.objectId, upn: DEMO_TENANT.user.upn} as const;
+/** The caller of a request made with the demo's opaque bearer token: Ada, the demo user. */
+export const CALLER = DEMO_CALLER;
 
 export const ASSIGN_USER_ASSIGNED_IDENTITY = 'Microsoft.ManagedIdentity/userAssignedIdentities/assign/action';
 
@@ -133,24 +134,38 @@ export function isActionAllowed(permissions: readonly Permission[], action: stri
 	return permissions.some((p) => p.actions.some((a) => actionMatches(a, action)) && !p.notActions.some((n) => actionMatches(n, action)));
 }
 
-export function callerCan(state: EmulatorState, action: string, scope: string): boolean {
-	return isActionAllowed(permissionsAt(state, CALLER.objectId, scope), action);
+export function callerCan(state: EmulatorState, action: string, scope: string, caller: Caller = DEMO_CALLER): boolean {
+	return isActionAllowed(permissionsAt(state, caller.objectId, scope), action);
+}
+
+/**
+ * Whether the caller sees a subscription in `GET /subscriptions`: it belongs to the caller's tenant and
+ * the caller holds some role assignment at it or below (as ARM lists subscriptions).
+ */
+export function callerSeesSubscription(state: EmulatorState, subscriptionId: string, tenantId: string | undefined, caller: Caller = DEMO_CALLER): boolean {
+	if (tenantId !== undefined && tenantId.toLowerCase() !== caller.tenantId.toLowerCase()) return false;
+	const prefix = `/subscriptions/${subscriptionId}`.toLowerCase();
+	return Object.values(state.roleAssignments).some((assignment) => {
+		const props = isPlainObject(assignment.properties) ? assignment.properties : {};
+		const scope = String(props.scope).toLowerCase();
+		return String(props.principalId).toLowerCase() === caller.objectId.toLowerCase() && (scope === prefix || scope.startsWith(`${prefix}/`));
+	});
 }
 
 // ---------------------------------------------------------------- errors (ARM wording)
 
 export const accessErrors = {
-	authorizationFailed: (action: string, scope: string) =>
+	authorizationFailed: (action: string, scope: string, caller: Caller = DEMO_CALLER) =>
 		new ArmError(
 			403,
 			'AuthorizationFailed',
-			`The client '${CALLER.upn}' with object id '${CALLER.objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
+			`The client '${caller.displayName}' with object id '${caller.objectId}' does not have authorization to perform action '${action}' over scope '${scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.`,
 		),
-	linkedAuthorizationFailed: (action: string, scope: string, linkedAction: string, linkedScopes: readonly string[]) =>
+	linkedAuthorizationFailed: (action: string, scope: string, linkedAction: string, linkedScopes: readonly string[], caller: Caller = DEMO_CALLER) =>
 		new ArmError(
 			403,
 			'LinkedAuthorizationFailed',
-			`The client '${CALLER.upn}' with object id '${CALLER.objectId}' has permission to perform action '${action}' on scope '${scope}'; however, it does not have permission to perform action(s) '${linkedAction}' on the linked scope(s) '${linkedScopes.join(',')}' (respectively) or the linked scope(s) are invalid.`,
+			`The client '${caller.displayName}' with object id '${caller.objectId}' has permission to perform action '${action}' on scope '${scope}'; however, it does not have permission to perform action(s) '${linkedAction}' on the linked scope(s) '${linkedScopes.join(',')}' (respectively) or the linked scope(s) are invalid.`,
 		),
 } as const;
 
@@ -174,14 +189,14 @@ export function requestScope(path: string, scopeUp = 0): string {
  * route's action at the request scope. Subscriptions the emulator does not know are left to the
  * handler (404 SubscriptionNotFound, as ARM answers).
  */
-export function enforceRouteAction(state: EmulatorState, method: HttpMethod, pattern: string, path: string): void {
+export function enforceRouteAction(state: EmulatorState, method: HttpMethod, pattern: string, path: string, caller: Caller = DEMO_CALLER): void {
 	if (method === 'GET' || method === 'HEAD') return;
 	const entry = ROUTE_ACTIONS[routeActionKey(method, pattern)];
 	if (!entry || entry.action === null) return;
 	const scope = requestScope(path, entry.scopeUp);
 	const subscription = /^\/subscriptions\/([^/]+)/i.exec(scope)?.[1];
 	if (!subscription || !state.subscriptions[`/subscriptions/${subscription}`.toLowerCase()]) return;
-	if (!callerCan(state, entry.action, scope)) throw accessErrors.authorizationFailed(entry.action, scope);
+	if (!callerCan(state, entry.action, scope, caller)) throw accessErrors.authorizationFailed(entry.action, scope, caller);
 }
 
 /**
@@ -192,8 +207,8 @@ export function enforceRouteAction(state: EmulatorState, method: HttpMethod, pat
 export function requireLinkedIdentityAccess(ctx: RequestContext, action: string, identityIds: readonly string[]): void {
 	const denied = identityIds
 		.map((id) => ctx.state.identities[id.toLowerCase()]?.id)
-		.filter((id): id is string => id !== undefined && !callerCan(ctx.state, ASSIGN_USER_ASSIGNED_IDENTITY, id));
-	if (denied.length > 0) throw accessErrors.linkedAuthorizationFailed(action, requestScope(ctx.path), ASSIGN_USER_ASSIGNED_IDENTITY, denied);
+		.filter((id): id is string => id !== undefined && !callerCan(ctx.state, ASSIGN_USER_ASSIGNED_IDENTITY, id, ctx.caller));
+	if (denied.length > 0) throw accessErrors.linkedAuthorizationFailed(action, requestScope(ctx.path), ASSIGN_USER_ASSIGNED_IDENTITY, denied, ctx.caller);
 }
 
 // ---------------------------------------------------------------- Microsoft.Authorization/permissions
@@ -205,7 +220,7 @@ function listPermissions(ctx: RequestContext) {
 		throw new ArmError(400, 'InvalidScope', `The scope '${scope}' is not valid for a permissions list: use a resource group or a resource in one.`);
 	}
 	requireResourceGroup(ctx, parts[1]!, parts[3]);
-	return {status: 200, body: page(ctx, permissionsAt(ctx.state, CALLER.objectId, scope))};
+	return {status: 200, body: page(ctx, permissionsAt(ctx.state, ctx.caller.objectId, scope))};
 }
 
 export const permissionsProvider: ProviderModule = {

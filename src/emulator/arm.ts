@@ -3,6 +3,7 @@
  * (resources.ts, machine-learning.ts, container-registry.ts, ...) export a `ProviderModule`
  * built from these pieces; server.ts composes them.
  */
+import type {Caller} from './entra-id.js';
 import type {EmulatorState, OperationRecord} from './state.js';
 
 export type HttpMethod = 'GET' | 'PUT' | 'PATCH' | 'DELETE' | 'POST' | 'HEAD';
@@ -45,6 +46,8 @@ export interface RequestContext {
 	/** Parsed JSON body (undefined when there was none). */
 	body: unknown;
 	state: EmulatorState;
+	/** Who sent the request (the token's principal; the demo user for the demo's opaque token). */
+	caller: Caller;
 	options: ResolvedOptions;
 	/** e.g. https://127.0.0.1:41234 */
 	baseUrl: string;

@@ -4,6 +4,9 @@
  * `resources.list` / `listByResourceGroup`, 2025-04-01) over every resource the emulator knows.
  */
 import {ArmError, page, requireResourceGroup, requireSubscription, childrenOf, type ProviderModule, type RequestContext} from './arm.js';
+import {callerSeesSubscription} from './access-control.js';
+import {ADA, FABRIKAM_TENANT} from './entra-id.js';
+import {DEMO_TENANT} from './seed.js';
 import type {JsonObject, TrackedResource} from './state.js';
 
 export const SUBSCRIPTIONS_API_VERSIONS = ['2022-12-01'] as const;
@@ -73,6 +76,33 @@ function listResources(ctx: RequestContext, scope: string) {
 	return {status: 200, body: page(pageCtx, items)};
 }
 
+/** Tenants_List: the caller's home tenant; Ada is also a guest in Fabrikam (a tenant with no subscriptions). */
+function tenantsOf(ctx: RequestContext): JsonObject[] {
+	const contoso: JsonObject = {
+		id: `/tenants/${DEMO_TENANT.tenantId}`,
+		tenantId: DEMO_TENANT.tenantId,
+		tenantCategory: 'Home',
+		country: 'United States',
+		countryCode: 'US',
+		displayName: 'Contoso',
+		domains: [DEMO_TENANT.domain, 'contoso.onmicrosoft.com'],
+		defaultDomain: DEMO_TENANT.domain,
+		tenantType: 'AAD',
+	};
+	if (ctx.caller.objectId.toLowerCase() !== ADA.objectId.toLowerCase()) return [contoso];
+	const fabrikam: JsonObject = {
+		id: `/tenants/${FABRIKAM_TENANT.tenantId}`,
+		tenantId: FABRIKAM_TENANT.tenantId,
+		tenantCategory: 'Home',
+		country: 'United Kingdom',
+		countryCode: 'GB',
+		displayName: FABRIKAM_TENANT.displayName,
+		domains: [FABRIKAM_TENANT.domain],
+		defaultDomain: FABRIKAM_TENANT.domain,
+	};
+	return [contoso, fabrikam];
+}
+
 export const resourcesProvider: ProviderModule = {
 	namespaces: ['Microsoft.Resources'],
 	routes: [
@@ -81,8 +111,21 @@ export const resourcesProvider: ProviderModule = {
 			apiVersions: SUBSCRIPTIONS_API_VERSIONS,
 			methods: {
 				// SubscriptionListResult declares nextLink required: the last page carries nextLink "".
-				GET: (ctx) => ({status: 200, body: page(ctx, Object.values(ctx.state.subscriptions), {alwaysNextLink: true})}),
+				// Only the subscriptions of the token's tenant where the caller holds some role, as ARM lists them.
+				GET: (ctx) => ({
+					status: 200,
+					body: page(
+						ctx,
+						Object.values(ctx.state.subscriptions).filter((sub) => callerSeesSubscription(ctx.state, sub.subscriptionId, sub.tenantId, ctx.caller)),
+						{alwaysNextLink: true},
+					),
+				}),
 			},
+		},
+		{
+			pattern: '/tenants',
+			apiVersions: SUBSCRIPTIONS_API_VERSIONS,
+			methods: {GET: (ctx) => ({status: 200, body: page(ctx, tenantsOf(ctx), {alwaysNextLink: true})})},
 		},
 		{
 			pattern: '/subscriptions/{subscriptionId}',

@@ -126,6 +126,22 @@ export const SEED_ROLE_ASSIGNMENTS = {
 	/** A workspace identity's Contributor assignment on its registry. */
 	workspaceContributorName: (registryId: string) => seedUuid(`assignment:workspace:Contributor:${registryId.toLowerCase()}`),
 	visionTrainAcrPullId: SEED_IDENTITIES.visionTrain.acrPullAssignmentId,
+	/** The automation service principal's Contributor assignment on rg-ml-fraud-prod. */
+	servicePrincipalContributorName: seedUuid('assignment:aml-identity-automation:Contributor:rg-ml-fraud-prod'),
+} as const;
+
+/**
+ * The demo tenant's service principal for automation (client credentials, served by entra-id.ts).
+ * Contributor on rg-ml-fraud-prod only, so it sees the Production subscription alone. Its secret is a
+ * demo value, published on purpose: it opens nothing but the emulator.
+ */
+export const DEMO_SERVICE_PRINCIPAL = {
+	displayName: 'aml-identity-automation',
+	appId: '3b8d2f6a-9c4e-4a1b-8e7d-5f2c9a6b1d43',
+	objectId: '6c1e8a4f-2d7b-4f3e-9a5c-8b0d4e6f2a17',
+	/** Not a secret: the emulator's published demo value. */
+	clientSecret: 'aml-identity-demo-secret-not-a-secret',
+	resourceGroupId: `/subscriptions/${PRODUCTION}/resourceGroups/rg-ml-fraud-prod`,
 } as const;
 
 // ---------------------------------------------------------------- built-in role definitions
@@ -606,6 +622,17 @@ export function seedIdentityState(state: EmulatorState): void {
 			createdAt: '2023-11-07T11:32:10.1200000Z',
 		});
 	}
+	// The automation service principal: Contributor on rg-ml-fraud-prod.
+	registerPrincipal(state, DEMO_SERVICE_PRINCIPAL.objectId, 'ServicePrincipal', PRINCIPALS_CREATED_AT);
+	grantRole(state, {
+		scope: DEMO_SERVICE_PRINCIPAL.resourceGroupId,
+		roleDefinitionGuid: BUILT_IN_ROLES.Contributor,
+		principalId: DEMO_SERVICE_PRINCIPAL.objectId,
+		principalType: 'ServicePrincipal',
+		name: SEED_ROLE_ASSIGNMENTS.servicePrincipalContributorName,
+		createdAt: ASSIGNMENTS_CREATED_AT,
+		createdBy: DEMO_USER_OBJECT_ID,
+	});
 	// Each workspace's system identity: Contributor on its registry.
 	for (const ws of Object.values(state.workspaces)) {
 		const registryId = ws.properties.containerRegistry;

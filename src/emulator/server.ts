@@ -22,6 +22,7 @@ import {
 } from './arm.js';
 import {createEmulatorCertificate} from './certificate.js';
 import {enforceRouteAction, permissionsProvider} from './access-control.js';
+import {createEntraId, type EntraId, type EntraResponse} from './entra-id.js';
 import {authorizationProvider, DEFAULT_REPLICATION_DELAY_MS, type AuthorizationOptions} from './authorization.js';
 import {containerRegistryProvider} from './container-registry.js';
 import {datastoresProvider} from './datastores.js';
@@ -57,6 +58,10 @@ export interface EmulatorOptions {
 	pageSize?: number;
 	/** a principal created less than this many ms ago is PrincipalNotFound to role assignments unless principalType is sent; default 10000 */
 	replicationDelayMs?: number;
+	/** lifetime of the access tokens the emulated Entra ID issues; default 3600 */
+	tokenLifetimeSeconds?: number;
+	/** audiences Resource Manager accepts in a token; default ARM's four (management.azure.com, management.core.windows.net, with and without '/') */
+	tokenAudiences?: readonly string[];
 }
 
 export interface RecordedRequest {
@@ -75,6 +80,10 @@ export interface RunningEmulator {
 	/** Live in-memory state (the same object across reset()). */
 	state: EmulatorState;
 	requests: RecordedRequest[];
+	/** The emulated Microsoft Entra ID: authority host is `url`; test hooks approve device codes, move the token clock. */
+	entra: EntraId;
+	/** For ManagedIdentityCredential: set IDENTITY_ENDPOINT to this and IDENTITY_HEADER to `entra.identityHeader` (App Service 2019-08-01). */
+	identityEndpoint: string;
 	reset(): Promise<void>;
 	close(): Promise<void>;
 }
@@ -118,6 +127,32 @@ function readBody(req: IncomingMessage): Promise<string> {
 		req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
 		req.on('error', reject);
 	});
+}
+
+/** Entra ID answers: JSON with no-store caching, or the device login page. */
+function writeEntraResponse(res: ServerResponse, response: EntraResponse): void {
+	const payload = response.html ?? JSON.stringify(response.body ?? {});
+	res.writeHead(response.status, {
+		'Content-Type': response.html ? 'text/html; charset=utf-8' : 'application/json; charset=utf-8',
+		'Cache-Control': 'no-store, no-cache',
+		'Content-Length': String(Buffer.byteLength(payload)),
+		...response.headers,
+	});
+	res.end(payload);
+}
+
+/** ARM refuses writes in a subscription that is not Enabled (Disabled, Warned past its grace, Deleted). */
+function requireWritableSubscription(state: EmulatorState, path: string): void {
+	const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1];
+	if (!subscriptionId) return;
+	const subscription = state.subscriptions[`/subscriptions/${subscriptionId}`.toLowerCase()];
+	if (subscription && (subscription.state === 'Disabled' || subscription.state === 'Deleted')) {
+		throw new ArmError(
+			409,
+			'ReadOnlyDisabledSubscription',
+			`The subscription '${subscription.subscriptionId}' is disabled and therefore marked as read only. You cannot perform any write actions on this subscription until it is re-enabled.`,
+		);
+	}
 }
 
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -198,11 +233,17 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 	}
 
 	let baseUrl = '';
+	const entra = createEntraId(state, {
+		...(options.tokenLifetimeSeconds === undefined ? {} : {tokenLifetimeSeconds: options.tokenLifetimeSeconds}),
+		...(options.tokenAudiences === undefined ? {} : {audiences: options.tokenAudiences}),
+	});
 
 	const dispatch = async (req: IncomingMessage, url: URL, query: Record<string, string>, rawBody: string, requestBaseUrl: string): Promise<ArmResponse> => {
 		const authorization = req.headers.authorization;
 		if (!authorization) throw errors.authenticationMissing(state.tenantId);
-		if (!/^Bearer\s+\S+/i.test(authorization)) throw errors.authenticationInvalid(state.tenantId);
+		const bearer = /^Bearer\s+(\S+)/i.exec(authorization)?.[1];
+		if (!bearer) throw errors.authenticationInvalid(state.tenantId);
+		const caller = entra.authenticate(bearer);
 
 		const apiVersion = Object.entries(query).find(([k]) => k.toLowerCase() === 'api-version')?.[1];
 		if (!apiVersion) throw errors.missingApiVersion();
@@ -222,8 +263,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			}
 			const handler = METHODS.includes(method) ? route.methods[method] : undefined;
 			if (!handler) throw errors.methodNotAllowed(method);
-			// Azure RBAC: the caller (the demo user) needs the route's action at the request scope.
-			enforceRouteAction(state, method, route.pattern, url.pathname);
+			if (method !== 'GET' && method !== 'HEAD') requireWritableSubscription(state, url.pathname);
+			// Azure RBAC: the caller needs the route's action at the request scope.
+			enforceRouteAction(state, method, route.pattern, url.pathname, caller);
 			let body: unknown;
 			if (rawBody.trim() !== '' && method !== 'GET' && method !== 'HEAD') {
 				try {
@@ -240,6 +282,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 				params,
 				body,
 				state,
+				caller,
 				options: resolved,
 				baseUrl: requestBaseUrl,
 				now: () => Date.now(),
@@ -277,6 +320,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		let response: ArmResponse;
 		try {
 			const rawBody = await readBody(req);
+			const entraResponse = entra.handle({method: req.method ?? 'GET', path: url.pathname, query, headers: req.headers, rawBody, baseUrl: requestBaseUrl});
+			if (entraResponse) {
+				requests.push({method: req.method ?? 'GET', path: url.pathname, query, status: entraResponse.status, at});
+				writeEntraResponse(res, entraResponse);
+				return;
+			}
 			settle(Date.now());
 			response = await dispatch(req, url, query, rawBody, requestBaseUrl);
 		} catch (error) {
@@ -334,6 +383,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		...(caCertPath ? {caCertPath} : {}),
 		state,
 		requests,
+		entra,
+		identityEndpoint: `${baseUrl}/msi/token`,
 		reset: async () => {
 			clearTimers();
 			replaceState(state, createSeedState());
