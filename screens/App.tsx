@@ -39,6 +39,10 @@ export interface Connection {
 	/** e.g. "demo tenant (built-in emulator)" or "Azure Resource Manager". */
 	readonly label: string;
 	readonly mode: SessionMode;
+	/** How the user signed in ("Azure CLI", "device code sign-in"): "Signed in as … via …". */
+	readonly signedInVia?: string;
+	/** The subscription to start on, and where that came from. */
+	readonly preselection?: {readonly subscriptionId: string; readonly describedAs: string};
 }
 
 export type WizardOutcome =
@@ -270,6 +274,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 				<Welcome
 					user={user}
 					connectionLabel={connection.label}
+						{...(connection.signedInVia ? {signedInVia: connection.signedInVia} : {})}
 					{...(unfinished ? {unfinished} : {})}
 					savedCount={saved.length}
 					unreadable={unreadable}
@@ -335,6 +340,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 			screen = (
 				<Subscription
 					gateway={gateway}
+					{...(connection.preselection ? {preselection: connection.preselection} : {})}
 					onChosen={(subscription) => {
 						save({subscription, workspace: undefined, scenarioId: undefined, answers: undefined, planConfirmed: undefined});
 						dispatch({type: 'subscription-chosen', subscription});

@@ -4,11 +4,13 @@ import {ResourcePicker} from './components/ResourcePicker.js';
 export interface SubscriptionProps {
 	readonly gateway: AzureGateway;
 	readonly onChosen: (subscription: {id: string; name: string}) => void;
+	/** The subscription to start on and where that came from (--subscription, AZURE_SUBSCRIPTION_ID, the Azure CLI's default, last used). */
+	readonly preselection?: {readonly subscriptionId: string; readonly describedAs: string};
 	readonly onBack: () => void;
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
 }
 
-export function Subscription({gateway, onChosen, onBack, onQuit}: SubscriptionProps) {
+export function Subscription({gateway, onChosen, preselection, onBack, onQuit}: SubscriptionProps) {
 	return (
 		<ResourcePicker
 			title="Choose a subscription"
@@ -19,6 +21,7 @@ export function Subscription({gateway, onChosen, onBack, onQuit}: SubscriptionPr
 			loadingLabel="Loading your subscriptions…"
 			failureTitle="Could not list subscriptions"
 			emptyMessage="Your account sees no subscriptions. Ask for access to one (Reader at least), or try the demo: aml-identity demo."
+			{...(preselection ? {preselect: {value: preselection.subscriptionId, reason: preselection.describedAs}} : {})}
 			toItem={(subscription) => ({
 				value: subscription.subscriptionId,
 				label: subscription.name,

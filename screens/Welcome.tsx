@@ -9,6 +9,8 @@ import {keyHints, useNavigationKeys} from './keys.js';
 export interface WelcomeProps {
 	readonly user: SignedInUser;
 	readonly connectionLabel: string;
+	/** "Azure CLI", "managed identity", …: how the user signed in. */
+	readonly signedInVia?: string;
 	readonly unfinished?: SessionRecord;
 	/** Saved sessions of this mode: the Sessions screen is offered when there are any. */
 	readonly savedCount?: number;
@@ -27,7 +29,7 @@ export function describeSession(session: SessionRecord): string {
 	return `${scenario ?? 'New setup'} · ${where} · ${stage}`;
 }
 
-export function Welcome({user, connectionLabel, unfinished, savedCount = 0, unreadable = [], onStart, onResume, onShowSessions, onQuit}: WelcomeProps) {
+export function Welcome({user, connectionLabel, signedInVia, unfinished, savedCount = 0, unreadable = [], onStart, onResume, onShowSessions, onQuit}: WelcomeProps) {
 	useNavigationKeys({onQuit});
 	const items = [
 		...(unfinished ? [{value: 'resume', label: `Resume the unfinished session: ${describeSession(unfinished)}`}] : []),
@@ -42,7 +44,8 @@ export function Welcome({user, connectionLabel, unfinished, savedCount = 0, unre
 			<Box marginY={1}>
 				<Text>
 					Signed in as <Text bold>{user.name}</Text>
-					{user.account ? ` (${user.account})` : ''} · {connectionLabel}
+					{user.account ? ` (${user.account})` : ''}
+					{signedInVia ? ` via ${signedInVia}` : ''} · {connectionLabel}
 				</Text>
 			</Box>
 			{unreadable.map((file) => (

@@ -13,9 +13,11 @@ export interface FilterableSelectProps {
 	/** Tells the screen whether the filter has the keyboard (then q and Esc belong to it). */
 	readonly onFilteringChange?: (isFiltering: boolean) => void;
 	readonly limit?: number;
+	/** The row to start on, by value. */
+	readonly initialValue?: string;
 }
 
-export function FilterableSelect({items, onSelect, onHighlight, onFilteringChange, limit = 8}: FilterableSelectProps) {
+export function FilterableSelect({items, onSelect, onHighlight, onFilteringChange, limit = 8, initialValue}: FilterableSelectProps) {
 	const [state, dispatch] = useReducer(filterListReducer, initialFilterListState);
 	const visible = items.filter((item) => matchesFilter(state.filter, item.label, item.detail));
 
@@ -63,6 +65,7 @@ export function FilterableSelect({items, onSelect, onHighlight, onFilteringChang
 					items={visible}
 					isFocused={!state.isFiltering}
 					limit={limit}
+					{...(initialValue ? {initialValue} : {})}
 					onSelect={onSelect}
 					{...(onHighlight ? {onHighlight} : {})}
 				/>

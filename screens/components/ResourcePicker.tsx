@@ -17,6 +17,8 @@ export interface ResourcePickerProps<T> {
 	/** Said when there is nothing to choose, with what to do about it. */
 	readonly emptyMessage: string;
 	readonly toItem: (value: T) => ListItem;
+	/** A choice to start on, and why it is preselected ("the Azure CLI's default subscription"). */
+	readonly preselect?: {readonly value: string; readonly reason: string};
 	readonly onChosen: (value: T) => void;
 	readonly onBack: () => void;
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
@@ -31,6 +33,7 @@ export function ResourcePicker<T>({
 	failureTitle,
 	emptyMessage,
 	toItem,
+	preselect,
 	onChosen,
 	onBack,
 	onQuit,
@@ -55,12 +58,16 @@ export function ResourcePicker<T>({
 			{hasChoices ? (
 				<FilterableSelect
 					items={choices.value.map(toItem)}
+					{...(preselect ? {initialValue: preselect.value} : {})}
 					onFilteringChange={setFiltering}
 					onSelect={(key) => {
 						const chosen = choices.value.find((value) => toItem(value).value === key);
 						if (chosen !== undefined) onChosen(chosen);
 					}}
 				/>
+			) : null}
+			{preselect && hasChoices && choices.value.some((value) => toItem(value).value === preselect.value) ? (
+				<Text dimColor>Preselected: {preselect.reason}.</Text>
 			) : null}
 			{isLoadingMore ? <Loading label={`${choices.value.length} so far; loading more…`} /> : null}
 			<Footer

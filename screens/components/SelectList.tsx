@@ -22,10 +22,14 @@ export interface SelectListProps {
 	readonly limit?: number;
 	/** Menus with a few long rows wrap them; long lists cut rows at the terminal's width. */
 	readonly wrapRows?: boolean;
+	/** The row to start on (a preselection), by value; the first row when absent or not in the list. */
+	readonly initialValue?: string;
 }
 
-export function SelectList({items, onSelect, onHighlight, isFocused = true, limit = 8, wrapRows = false}: SelectListProps) {
-	const [state, dispatch] = useReducer(selectReducer, initialSelectState(items.length, limit));
+export function SelectList({items, onSelect, onHighlight, isFocused = true, limit = 8, wrapRows = false, initialValue}: SelectListProps) {
+	const [state, dispatch] = useReducer(selectReducer, undefined, () =>
+		initialSelectState(items.length, limit, Math.max(0, items.findIndex((item) => item.value === initialValue))),
+	);
 	const itemsKey = items.map((item) => item.value).join('\n');
 
 	// A new list (filtered, reloaded) starts at its first row; a list that only grew (its next

@@ -10,7 +10,7 @@ export type PreselectionSource = 'flag' | 'environment' | 'azure-cli' | 'last-us
 export interface SubscriptionPreselection {
 	readonly subscriptionId: string;
 	readonly source: PreselectionSource;
-	/** "--subscription", "AZURE_SUBSCRIPTION_ID", "the Azure CLI's default (/home/ada/.azure/azureProfile.json)", "last used". */
+	/** "given with --subscription", "from AZURE_SUBSCRIPTION_ID", "the Azure CLI's default (/home/ada/.azure/azureProfile.json)", "the one you used last". */
 	readonly describedAs: string;
 }
 
@@ -65,13 +65,13 @@ export function azureCliDefaultSubscription(env: NodeJS.ProcessEnv = process.env
 export function preselectSubscription(inputs: PreselectionInputs): SubscriptionPreselection | undefined {
 	const env = inputs.env ?? process.env;
 	const flag = inputs.flag?.trim();
-	if (flag) return {subscriptionId: flag, source: 'flag', describedAs: '--subscription'};
+	if (flag) return {subscriptionId: flag, source: 'flag', describedAs: 'given with --subscription'};
 	const fromEnv = env['AZURE_SUBSCRIPTION_ID']?.trim();
-	if (fromEnv) return {subscriptionId: fromEnv, source: 'environment', describedAs: 'AZURE_SUBSCRIPTION_ID'};
+	if (fromEnv) return {subscriptionId: fromEnv, source: 'environment', describedAs: 'from AZURE_SUBSCRIPTION_ID'};
 	const cli = azureCliDefaultSubscription(env, inputs.cloudName);
 	if (cli) return {subscriptionId: cli.subscriptionId, source: 'azure-cli', describedAs: `the Azure CLI's default (${cli.file})`};
 	const last = inputs.lastUsedSubscriptionId?.trim();
-	if (last) return {subscriptionId: last, source: 'last-used', describedAs: 'last used'};
+	if (last) return {subscriptionId: last, source: 'last-used', describedAs: 'the one you used last'};
 	return undefined;
 }
 

@@ -88,8 +88,8 @@ describe('subscription preselection', () => {
 		const dir = profileDir(`\uFEFF${profile}`);
 		const env = {AZURE_CONFIG_DIR: dir, AZURE_SUBSCRIPTION_ID: SEED.subscriptions.sandbox.subscriptionId};
 		const last = SEED.subscriptions.production.subscriptionId;
-		expect(preselectSubscription({flag: 'from-flag', env, lastUsedSubscriptionId: last})).toMatchObject({subscriptionId: 'from-flag', source: 'flag', describedAs: '--subscription'});
-		expect(preselectSubscription({env, lastUsedSubscriptionId: last})).toMatchObject({source: 'environment', describedAs: 'AZURE_SUBSCRIPTION_ID'});
+		expect(preselectSubscription({flag: 'from-flag', env, lastUsedSubscriptionId: last})).toMatchObject({subscriptionId: 'from-flag', source: 'flag', describedAs: 'given with --subscription'});
+		expect(preselectSubscription({env, lastUsedSubscriptionId: last})).toMatchObject({source: 'environment', describedAs: 'from AZURE_SUBSCRIPTION_ID'});
 		const cli = preselectSubscription({env: {AZURE_CONFIG_DIR: dir}, cloudName: 'AzureCloud', lastUsedSubscriptionId: last});
 		expect(cli).toMatchObject({subscriptionId: SEED.subscriptions.devTest.subscriptionId, source: 'azure-cli'});
 		expect(cli?.describedAs).toContain('azureProfile.json');
