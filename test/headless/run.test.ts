@@ -100,7 +100,7 @@ describe('running a scenario without a screen', () => {
 });
 
 describe('the run command', () => {
-	const bin = fileURLToPath(new URL('../../dist/bin/aml-identity.js', import.meta.url));
+	const bin = fileURLToPath(new URL('../../dist/bundle/aml-identity.js', import.meta.url));
 
 	it('exits 2 with the file and the fix for an answers file that is not a mapping', () => {
 		const directory = mkdtempSync(join(tmpdir(), 'aml-identity-answers-'));
