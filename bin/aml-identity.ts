@@ -1,11 +1,9 @@
 #!/usr/bin/env node
-import {appendFileSync} from 'node:fs';
+import {appendFileSync, readFileSync} from 'node:fs';
 import {resolve} from 'node:path';
-import meow from 'meow';
 import {homeDirectory, emulatorDirectory, sessionsDirectory} from '../src/paths.js';
 
-const cli = meow(
-	`
+const help = `
   Usage
     $ aml-identity                 set up managed identities in your Azure subscriptions
     $ aml-identity demo            the same wizard against a built-in demo tenant (no Azure account)
@@ -53,32 +51,46 @@ const cli = meow(
   Environment
     AML_IDENTITY_HOME    where sessions and the demo tenant are kept
                          (default: your user config directory)
+    AML_IDENTITY_DEMO_LATENCY_MS   demo tenant: delay added to every response (default 0)
+    AML_IDENTITY_DEMO_LRO_MS       demo tenant: how long long-running operations take (default 2000)
+    AML_IDENTITY_DEMO_SCALE=large  demo tenant: 50 subscriptions and 2,000 workspaces (takes
+                                   effect when the tenant is made: a new home, or demo --reset)
 
   Keys: arrows or j/k move · / filter · Enter select · Esc back · q or Ctrl+C quit (the session is kept)
-`,
-	{
-		importMeta: import.meta,
-		flags: {
-			resume: {type: 'string'},
-			trace: {type: 'string'},
-			auth: {type: 'string'},
-			tenant: {type: 'string'},
-			cloud: {type: 'string'},
-			output: {type: 'string'},
-			port: {type: 'string'},
-			reset: {type: 'boolean', default: false},
-			scenario: {type: 'string'},
-			subscription: {type: 'string'},
-			workspace: {type: 'string'},
-			answers: {type: 'string'},
-			yes: {type: 'boolean', default: false},
-			dryRun: {type: 'boolean', default: false},
-			json: {type: 'boolean', default: false},
-			demo: {type: 'boolean', default: false},
-			force: {type: 'boolean', default: false},
-		},
+`;
+
+// --version and --help alone print what meow would, without loading meow (start-up budget: 150 ms).
+// package.json is two levels up from both dist/bin/ (tsc) and dist/bundle/ (the published binary).
+const onlyArgument = process.argv.length === 3 ? process.argv[2] : undefined;
+if (onlyArgument === '--version' || onlyArgument === '--help') {
+	const {version, description} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string; description: string};
+	process.stdout.write(onlyArgument === '--version' ? `${version}\n` : `\n  ${description}\n\n${help.replace(/^\n+|\s+$/g, '')}\n\n`);
+	process.exit(0);
+}
+
+const {default: meow} = await import('meow');
+const cli = meow(help, {
+	importMeta: import.meta,
+	flags: {
+		resume: {type: 'string'},
+		trace: {type: 'string'},
+		auth: {type: 'string'},
+		tenant: {type: 'string'},
+		cloud: {type: 'string'},
+		output: {type: 'string'},
+		port: {type: 'string'},
+		reset: {type: 'boolean', default: false},
+		scenario: {type: 'string'},
+		subscription: {type: 'string'},
+		workspace: {type: 'string'},
+		answers: {type: 'string'},
+		yes: {type: 'boolean', default: false},
+		dryRun: {type: 'boolean', default: false},
+		json: {type: 'boolean', default: false},
+		demo: {type: 'boolean', default: false},
+		force: {type: 'boolean', default: false},
 	},
-);
+});
 
 function fail(message: string, code = 2): never {
 	process.stderr.write(`aml-identity: ${message}\n`);
@@ -107,6 +119,40 @@ async function signInOptions() {
 		...(cli.flags.cloud ? {cloud: cli.flags.cloud} : {}),
 		onDeviceCode: (prompt: {message: string}) => process.stderr.write(`${prompt.message}\n`),
 	};
+}
+
+/** The demo tenant's settings, from the environment (AML_IDENTITY_DEMO_*). */
+function demoTenantOptions() {
+	const milliseconds = (name: string): number | undefined => {
+		const value = process.env[name];
+		if (value === undefined || value === '') return undefined;
+		if (!/^\d+$/.test(value)) fail(`${name}="${value}" is not a number of milliseconds: use a whole number such as 0 or 2000.`);
+		return Number(value);
+	};
+	const scale = process.env['AML_IDENTITY_DEMO_SCALE'];
+	if (scale !== undefined && scale !== '' && scale !== 'default' && scale !== 'large') {
+		fail(`AML_IDENTITY_DEMO_SCALE="${scale}" is not a scale: use default or large (50 subscriptions, 2,000 workspaces; takes effect on a new or reset demo tenant).`);
+	}
+	const lroDurationMs = milliseconds('AML_IDENTITY_DEMO_LRO_MS');
+	const latencyMs = milliseconds('AML_IDENTITY_DEMO_LATENCY_MS');
+	return {
+		stateDir: emulatorDirectory(home),
+		...(lroDurationMs === undefined ? {} : {lroDurationMs}),
+		...(latencyMs === undefined ? {} : {latencyMs}),
+		...(scale === 'large' || scale === 'default' ? {scale: scale as 'default' | 'large'} : {}),
+	};
+}
+
+/** --trace FILE: checked before anything starts, so a bad path fails at once. */
+async function traceSink() {
+	if (!cli.flags.trace) return undefined;
+	try {
+		appendFileSync(cli.flags.trace, '', {mode: 0o600});
+	} catch (error) {
+		fail(`cannot write the trace file "${cli.flags.trace}": ${(error as Error).message}. Choose a writable path.`);
+	}
+	const {traceFileSink} = await import('../src/azure/pipeline.js');
+	return traceFileSink(cli.flags.trace);
 }
 
 async function runEmulator(): Promise<void> {
@@ -140,7 +186,7 @@ async function runEmulator(): Promise<void> {
 
 async function resetDemo(): Promise<void> {
 	const {resetEmulatorState} = await import('../src/emulator/index.js');
-	resetEmulatorState(emulatorDirectory(home));
+	resetEmulatorState(emulatorDirectory(home), demoTenantOptions().scale);
 	process.stdout.write(`The demo tenant is back to its starting state (${emulatorDirectory(home)}).\n`);
 }
 
@@ -150,28 +196,14 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 			'the wizard needs an interactive terminal, and stdin or stdout is not one. Run it in a terminal (not through a pipe or CI); see aml-identity --help.',
 		);
 	}
-	let trace;
-	if (cli.flags.trace) {
-		try {
-			appendFileSync(cli.flags.trace, '', {mode: 0o600});
-		} catch (error) {
-			fail(`cannot write the trace file "${cli.flags.trace}": ${(error as Error).message}. Choose a writable path.`);
-		}
-		const {traceFileSink} = await import('../src/azure/pipeline.js');
-		trace = traceFileSink(cli.flags.trace);
-	}
-
+	const trace = await traceSink();
 	const {connectToAzure, connectToDemoTenant} = await import('../src/azure/connect.js');
 	if (mode === 'azure') process.stdout.write('Signing in to Azure (environment, managed identity, Azure CLI, …)\n');
 	let connection;
 	try {
 		connection =
 			mode === 'demo'
-				? await connectToDemoTenant({
-						stateDir: emulatorDirectory(home),
-						...(trace ? {trace} : {}),
-						...(process.env['AML_IDENTITY_DEMO_LRO_MS'] ? {lroDurationMs: Number(process.env['AML_IDENTITY_DEMO_LRO_MS'])} : {}),
-					})
+				? await connectToDemoTenant({...demoTenantOptions(), ...(trace ? {trace} : {})})
 				: await connectToAzure({...(await signInOptions()), ...(trace ? {trace} : {}), ...(cli.flags.subscription ? {subscription: cli.flags.subscription} : {})});
 	} catch (error) {
 		const {toAzureFailure} = await import('../src/azure/errors.js');
@@ -181,7 +213,8 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 		fail(`${what} (${failure.code}): ${failure.message}\n→ ${nextStepFor(failure)}`, 1);
 	}
 
-	const [{render}, {createElement}, {App}, {SessionStore}] = await Promise.all([
+	// react is CommonJS: its module.exports is the default export (in Node and in the bundle alike).
+	const [{render}, {default: {createElement}}, {App}, {SessionStore}] = await Promise.all([
 		import('ink'),
 		import('react'),
 		import('../screens/App.js'),
@@ -261,6 +294,7 @@ async function runWithoutScreen(action: 'run' | 'plan' | 'export'): Promise<void
 	const scenarioId = cli.flags.scenario ?? place.scenario;
 	const subscription = cli.flags.subscription ?? place.subscription;
 	const workspace = cli.flags.workspace ?? place.workspace;
+	const trace = await traceSink();
 	const {connectToAzure, connectToDemoTenant} = await import('../src/azure/connect.js');
 	const {SessionStore} = await import('../src/session/session-store.js');
 	const {runHeadless, exportHeadless, exitCodes} = await import('../src/headless/run.js');
@@ -270,11 +304,8 @@ async function runWithoutScreen(action: 'run' | 'plan' | 'export'): Promise<void
 	const store = new SessionStore(sessionsDirectory(home));
 	const demo = resumeId ? (store.find(resumeId)?.mode ?? (cli.flags.demo ? 'demo' : 'azure')) === 'demo' : cli.flags.demo;
 	const connection = demo
-		? await connectToDemoTenant({
-				stateDir: emulatorDirectory(home),
-				...(process.env['AML_IDENTITY_DEMO_LRO_MS'] ? {lroDurationMs: Number(process.env['AML_IDENTITY_DEMO_LRO_MS'])} : {}),
-			})
-		: await connectToAzure({...(await signInOptions()), ...(subscription ? {subscription} : {})});
+		? await connectToDemoTenant({...demoTenantOptions(), ...(trace ? {trace} : {})})
+		: await connectToAzure({...(await signInOptions()), ...(trace ? {trace} : {}), ...(subscription ? {subscription} : {})});
 	process.on('SIGINT', () => {
 		// Every step's state is already journaled: a new run (or the wizard's resume) carries on.
 		process.stderr.write('Interrupted: the session is saved; carry on with aml-identity run --resume <ID> --yes (aml-identity --resume lists the sessions).\n');
@@ -320,10 +351,7 @@ async function undo(sessionId: string | undefined): Promise<void> {
 	const {connectToAzure, connectToDemoTenant} = await import('../src/azure/connect.js');
 	const connection =
 		record.mode === 'demo'
-			? await connectToDemoTenant({
-					stateDir: emulatorDirectory(home),
-					...(process.env['AML_IDENTITY_DEMO_LRO_MS'] ? {lroDurationMs: Number(process.env['AML_IDENTITY_DEMO_LRO_MS'])} : {}),
-				})
+			? await connectToDemoTenant(demoTenantOptions())
 			: await connectToAzure(await signInOptions());
 	const {undoSession} = await import('../src/undo/run-undo.js');
 	const json = cli.flags.json;

@@ -10,7 +10,7 @@ trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$home"' EXIT
 mkdir -p "$out"
 
 tmux -L "$socket" new-session -d -s demo -x 110 -y 32 \
-	"env -u CI AML_IDENTITY_HOME=$home AML_IDENTITY_DEMO_LRO_MS=6000 node dist/bin/aml-identity.js demo; sleep 30"
+	"env -u CI AML_IDENTITY_HOME=$home AML_IDENTITY_DEMO_LRO_MS=6000 node dist/bundle/aml-identity.js demo; sleep 30"
 
 screen() { tmux -L "$socket" capture-pane -p -t demo; }
 wait_for() {

@@ -21,6 +21,10 @@ export interface DemoOptions {
 	readonly trace?: TraceSink;
 	/** How long the demo tenant's long-running operations take. */
 	readonly lroDurationMs?: number;
+	/** A delay the emulator adds to every response, as a network would (for benchmarks). */
+	readonly latencyMs?: number;
+	/** The tenant seeded when `stateDir` has none: the default demo tenant, or a large one. */
+	readonly scale?: 'default' | 'large';
 }
 
 /** Demo mode: the built-in emulator over HTTPS, reached by the same SDK clients as Azure. */
@@ -31,6 +35,8 @@ export async function connectToDemoTenant(options: DemoOptions): Promise<AzureSe
 		emulator = await startEmulator({
 			stateDir: options.stateDir,
 			...(options.lroDurationMs === undefined ? {} : {lroDurationMs: options.lroDurationMs}),
+			...(options.latencyMs === undefined ? {} : {latencyMs: options.latencyMs}),
+			...(options.scale === undefined ? {} : {scale: options.scale}),
 		});
 	} catch (error) {
 		throw Object.assign(

@@ -2,7 +2,8 @@
  * Embedded Azure Resource Manager emulator (HTTPS on 127.0.0.1) serving the seeded Contoso
  * demo tenant: subscriptions, resource groups, Azure ML workspaces, container registries.
  */
-import {createSeedState, DEMO_TENANT} from './seed.js';
+import {DEMO_TENANT} from './seed.js';
+import {createScaledSeedState, type DemoScale} from './seed-scale.js';
 import {emptyState, loadStateFile, saveStateFile, type EmulatorState} from './state.js';
 
 export {startEmulator, PROVIDERS, type EmulatorOptions, type RecordedRequest, type RunningEmulator} from './server.js';
@@ -14,11 +15,12 @@ export function readEmulatorState(stateDir: string): EmulatorState | undefined {
 }
 
 /** Write a freshly seeded tenant to `${stateDir}/state.json` (the `demo --reset` command). */
-export function resetEmulatorState(stateDir: string): void {
-	saveStateFile(stateDir, createSeedState());
+export function resetEmulatorState(stateDir: string, scale: DemoScale = 'default'): void {
+	saveStateFile(stateDir, createScaledSeedState(scale));
 }
 
 export * from './seed.js';
 export {SEED_IDENTITIES, SEED_AKS, SEED_KEY_VAULT_RBAC, SEED_ROLE_ASSIGNMENTS, userAssignedIdentityId, type SeedIdentity} from './seed-identity.js';
+export {LARGE_SCALE, scaleSubscriptionName, createScaledSeedState, type DemoScale} from './seed-scale.js';
 export {DEFAULT_REPLICATION_DELAY_MS} from './authorization.js';
 export {SEED_STORAGE_ACCOUNTS, SEED_DATASTORES, DEFAULT_DATASTORE_NAMES} from './seed-data.js';

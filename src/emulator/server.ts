@@ -32,7 +32,8 @@ import {storageProvider} from './storage.js';
 import {managedIdentityProvider} from './managed-identity.js';
 import {machineLearningProvider} from './machine-learning.js';
 import {resourcesProvider} from './resources.js';
-import {createSeedState, DEMO_TENANT} from './seed.js';
+import {DEMO_TENANT} from './seed.js';
+import {createScaledSeedState, type DemoScale} from './seed-scale.js';
 import {
 	CA_CERT_FILE,
 	emptyState,
@@ -52,8 +53,10 @@ export interface EmulatorOptions {
 	lroDurationMs?: number;
 	/** Retry-After header value on LRO responses; default 1 */
 	retryAfterSeconds?: number;
-	/** delay added before every response; default 0 */
+	/** delay added before every response (a network round trip, for benchmarks); default 0 */
 	latencyMs?: number;
+	/** the tenant made when `stateDir` has none, and by reset(): 'default' (the demo tenant) or 'large' (50 subscriptions, 2,000 workspaces) */
+	scale?: DemoScale;
 	/** max items per list page before nextLink; default 20 */
 	pageSize?: number;
 	/** a principal created less than this many ms ago is PrincipalNotFound to role assignments unless principalType is sent; default 10000 */
@@ -69,7 +72,10 @@ export interface RecordedRequest {
 	path: string;
 	query: Record<string, string>;
 	status: number;
+	/** Epoch ms at which the request arrived. */
 	at: number;
+	/** Epoch ms at which the response was sent (after `latencyMs`). */
+	endedAt: number;
 }
 
 export interface RunningEmulator {
@@ -168,8 +174,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 	const appliers: Record<string, OperationApplier> = Object.assign({}, ...PROVIDERS.map((p) => p.operations ?? {}));
 	const namespaces = new Set(PROVIDERS.flatMap((p) => p.namespaces.map((n) => n.toLowerCase())));
 
+	const scale = options.scale ?? 'default';
 	const certificate = await createEmulatorCertificate();
-	const state: EmulatorState = (stateDir ? loadStateFile(stateDir, emptyState(DEMO_TENANT.tenantId)) : undefined) ?? createSeedState();
+	const state: EmulatorState = (stateDir ? loadStateFile(stateDir, emptyState(DEMO_TENANT.tenantId)) : undefined) ?? createScaledSeedState(scale);
 	const requests: RecordedRequest[] = [];
 	const timers = new Map<string, NodeJS.Timeout>();
 	let closed = false;
@@ -322,7 +329,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 			const rawBody = await readBody(req);
 			const entraResponse = entra.handle({method: req.method ?? 'GET', path: url.pathname, query, headers: req.headers, rawBody, baseUrl: requestBaseUrl});
 			if (entraResponse) {
-				requests.push({method: req.method ?? 'GET', path: url.pathname, query, status: entraResponse.status, at});
+				requests.push({method: req.method ?? 'GET', path: url.pathname, query, status: entraResponse.status, at, endedAt: Date.now()});
 				writeEntraResponse(res, entraResponse);
 				return;
 			}
@@ -350,7 +357,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		const withBody = response.body !== undefined && response.status !== 204 && req.method !== 'HEAD';
 		const payload = withBody ? JSON.stringify(response.body) : '';
 		headers['Content-Length'] = String(Buffer.byteLength(payload));
-		requests.push({method: req.method ?? 'GET', path: url.pathname, query, status: response.status, at});
+		requests.push({method: req.method ?? 'GET', path: url.pathname, query, status: response.status, at, endedAt: Date.now()});
 		res.writeHead(response.status, headers);
 		res.end(payload);
 	};
@@ -387,7 +394,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		identityEndpoint: `${baseUrl}/msi/token`,
 		reset: async () => {
 			clearTimers();
-			replaceState(state, createSeedState());
+			replaceState(state, createScaledSeedState(scale));
 			persist();
 		},
 		close: async () => {

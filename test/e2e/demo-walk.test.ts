@@ -1,7 +1,8 @@
 /**
- * End-to-end: the built binary (`dist/`) in a real terminal (tmux), against the demo tenant.
+ * End-to-end: the built binary (`dist/bundle/`, the bundle that package.json publishes) in a real
+ * terminal (tmux), against the demo tenant.
  * Every test has its own AML_IDENTITY_HOME, so its own emulator state and sessions.
- * `npm test` builds first; run alone with `npx tsc -p tsconfig.json && npx vitest run test/e2e`.
+ * `npm test` builds first; run alone with `npm run build && npx vitest run test/e2e`.
  */
 import {spawnSync} from 'node:child_process';
 import {existsSync, mkdtempSync, readdirSync, rmSync} from 'node:fs';
@@ -13,7 +14,7 @@ import {readEmulatorState, SEED} from '../../src/emulator/index.js';
 import {keys, startTerminal, terminalEnvironment, type Terminal} from '../helpers/terminal.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BIN = join(ROOT, 'dist', 'bin', 'aml-identity.js');
+const BIN = join(ROOT, 'dist', 'bundle', 'aml-identity.js');
 
 const PRODUCTION = SEED.subscriptions.production;
 const WORKSPACE = SEED.workspaces.fraudProd;
@@ -28,7 +29,7 @@ let terminals: Terminal[] = [];
 
 beforeAll(() => {
 	if (!existsSync(BIN)) {
-		throw new Error(`${BIN} does not exist: the end-to-end tests run the built CLI. Build it first with \`npx tsc -p tsconfig.json\` (\`npm test\` does).`);
+		throw new Error(`${BIN} does not exist: the end-to-end tests run the built CLI. Build it first with \`npm run build\` (\`npm test\` does).`);
 	}
 	// The seed these tests walk through: the production subscription's fraud workspace, whose
 	// auto-created registry has its admin user enabled.

@@ -3,7 +3,7 @@
  * tenant, walked from Welcome to the summary with the answers test/scenarios/ uses headless; then
  * the emulator's persisted state; then the same walk again in a new process, where every step is
  * already in place. Each test has its own AML_IDENTITY_HOME (emulator state, sessions) and --output.
- * Run alone with `npx tsc -p tsconfig.json && npx vitest run test/e2e/scenarios-acr.test.ts`.
+ * Run alone with `npm run build && npx vitest run test/e2e/scenarios-acr.test.ts`.
  */
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';

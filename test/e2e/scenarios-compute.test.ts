@@ -3,7 +3,7 @@
  * demo tenant, walked from Welcome to the summary with the answers test/scenarios/ uses headless;
  * then the emulator's persisted state; then the same walk again in a new process, where every step
  * is already in place. Each test has its own AML_IDENTITY_HOME (emulator state, sessions) and --output.
- * Run alone with `npx tsc -p tsconfig.json && npx vitest run test/e2e/scenarios-compute.test.ts`.
+ * Run alone with `npm run build && npx vitest run test/e2e/scenarios-compute.test.ts`.
  */
 import {afterEach, beforeAll, beforeEach, describe, expect, it} from 'vitest';
 import {createSeedState, SEED} from '../../src/emulator/index.js';

@@ -3,7 +3,7 @@
  * the demo tenant. A run killed (SIGKILL) in the middle of a long-running operation is resumed by
  * a new process through `aml-identity demo --resume` (the Sessions screen, the overview, the run),
  * and a session whose chosen compute was deleted between runs says so and asks again.
- * Run alone with `npx tsc -p tsconfig.json && npx vitest run test/e2e/session-resume.test.ts`.
+ * Run alone with `npm run build && npx vitest run test/e2e/session-resume.test.ts`.
  */
 import {execFile} from 'node:child_process';
 import {existsSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';

@@ -293,7 +293,7 @@ describe('writing an export', () => {
 });
 
 describe('the export command', () => {
-	const bin = fileURLToPath(new URL('../../dist/bin/aml-identity.js', import.meta.url));
+	const bin = fileURLToPath(new URL('../../dist/bundle/aml-identity.js', import.meta.url));
 
 	it('writes the script and files of a demo plan, exits 0, and exits 2 naming the file and the fix when one was changed', () => {
 		const home = mkdtempSync(join(tmpdir(), 'aml-identity-home-'));

@@ -147,7 +147,7 @@ describe('carrying on a saved session without a screen (--resume)', () => {
 });
 
 describe('the run command', () => {
-	const bin = fileURLToPath(new URL('../../dist/bin/aml-identity.js', import.meta.url));
+	const bin = fileURLToPath(new URL('../../dist/bundle/aml-identity.js', import.meta.url));
 
 	it('exits 2 with the file and the fix for an answers file that is not a mapping', () => {
 		const directory = mkdtempSync(join(tmpdir(), 'aml-identity-answers-'));

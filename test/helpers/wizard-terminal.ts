@@ -1,5 +1,5 @@
 /**
- * Walking the built wizard (`dist/bin/aml-identity.js demo`) through a scenario in a real terminal
+ * Walking the built wizard (`dist/bundle/aml-identity.js demo`) through a scenario in a real terminal
  * (tmux, see terminal.ts), for the end-to-end scenario tests.
  *
  * The terminal is wide (500 columns): plans show `az` commands with full resource IDs, and at 120
@@ -23,7 +23,7 @@ import {keys, startTerminal, terminalEnvironment, type KeyName, type Terminal} f
 const execFileAsync = promisify(execFile);
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const BIN = join(ROOT, 'dist', 'bin', 'aml-identity.js');
+export const BIN = join(ROOT, 'dist', 'bundle', 'aml-identity.js');
 
 /** The first frame comes after Node starts, the emulator starts (and, in a fresh home, makes its certificate). */
 export const STARTUP_TIMEOUT_MS = 20_000;
@@ -40,7 +40,7 @@ const BACKSPACE = 'BSpace' as string as KeyName;
 
 export function assertBuilt(): void {
 	if (!existsSync(BIN)) {
-		throw new Error(`${BIN} does not exist: the end-to-end tests run the built CLI. Build it first with \`npx tsc -p tsconfig.json\` (\`npm test\` does).`);
+		throw new Error(`${BIN} does not exist: the end-to-end tests run the built CLI. Build it first with \`npm run build\` (\`npm test\` does).`);
 	}
 }
 

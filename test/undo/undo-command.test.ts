@@ -7,7 +7,7 @@ import {describe, expect, it} from 'vitest';
 import {readEmulatorState, SEED} from '../../src/emulator/index.js';
 import {SessionStore} from '../../src/session/session-store.js';
 
-const bin = fileURLToPath(new URL('../../dist/bin/aml-identity.js', import.meta.url));
+const bin = fileURLToPath(new URL('../../dist/bundle/aml-identity.js', import.meta.url));
 const acrPullGuid = '7f951dda-4ed3-4680-a7ca-43fe172d538d';
 
 function cli(home: string, ...args: string[]) {

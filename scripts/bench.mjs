@@ -1,0 +1,232 @@
+// The performance benchmark (issue 6): runs the real, bundled binary as whole processes and prints
+// one table of medians and spreads (min–max). Not a test: `npm test` never runs it.
+//
+// Usage: npm run bench [-- --runs N] [-- --quick] [-- --bin PATH] [-- --scenario ID ...]
+//   --runs N      runs of each measurement (default 5); --quick is --runs 1
+//   --bin PATH    the binary to measure (default dist/bundle/aml-identity.js; dist/bin/… is tsc's)
+//   --scenario ID only these scenarios (the names of examples/answers/*.yaml; repeatable)
+//
+// What it measures, each in a fresh process:
+//   --version, --help   wall time from spawn to exit.
+//   first frame         `demo` in a pseudo-terminal (scripts/pty-run.py: Python's pty, since Node
+//                       has none without a native module): from spawn until the Welcome screen's
+//                       text has been written and the terminal is in raw mode (accepting keys).
+//                       "new home": a fresh AML_IDENTITY_HOME (the demo tenant is made); "home":
+//                       the same home again.
+//   peak memory         peak RSS (wait4's ru_maxrss) of a whole demo run in the pseudo-terminal:
+//                       Welcome → subscription → workspace → "disable the ACR admin user" → run →
+//                       summary → exit.
+//   scenarios           `run --demo --answers examples/answers/<s>.yaml --yes --json --trace F`
+//                       in a fresh home, the emulator adding 100 ms to every response
+//                       (AML_IDENTITY_DEMO_LATENCY_MS) and taking 2 s for every long-running
+//                       operation (AML_IDENTITY_DEMO_LRO_MS). From the trace:
+//     requests         every request sent (each retry and poll included).
+//     needed           requests less the reads the run already had the answer to: a GET of a URL
+//                      read before with no write (PUT, PATCH, POST, DELETE) sent in between.
+//     wall             spawn to exit (start-up included).
+//     critical path    the time during which at least one request was in flight or a long-running
+//                      operation was pending (from the request that started it to the end of its
+//                      last poll): requests that overlapped count once. What is left of the wall
+//                      time is the wizard's own: start-up, computing, waiting on nothing.
+//     ratio            wall / critical path (budget: ≤ 1.15).
+//     poll interval    the median time between two polls of one operation (the emulator asks for
+//                      Retry-After: 1 s).
+import {execFileSync, spawn} from 'node:child_process';
+import {mkdtempSync, readdirSync, readFileSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {parseArgs} from 'node:util';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const {values} = parseArgs({
+	options: {
+		runs: {type: 'string', default: '5'},
+		quick: {type: 'boolean', default: false},
+		bin: {type: 'string', default: join(root, 'dist/bundle/aml-identity.js')},
+		scenario: {type: 'string', multiple: true},
+	},
+});
+const runs = values.quick ? 1 : Number(values.runs);
+const bin = values.bin;
+const LATENCY_MS = 100;
+const LRO_MS = 2000;
+
+// The program runs as a user would: no CI markers (Ink would draw only the last frame), no test runner.
+const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(CI|CI_.*|CONTINUOUS_INTEGRATION|NODE_ENV|VITEST.*|TMUX.*)$/.test(name)));
+baseEnv.TERM = 'xterm-256color';
+baseEnv.FORCE_COLOR = '0';
+
+const homes = [];
+function freshHome() {
+	const home = mkdtempSync(join(tmpdir(), 'aml-bench-'));
+	homes.push(home);
+	return home;
+}
+process.on('exit', () => {
+	for (const home of homes) rmSync(home, {recursive: true, force: true});
+});
+
+function timedRun(args, env) {
+	return new Promise((resolve, reject) => {
+		const started = performance.now();
+		const child = spawn(process.execPath, [bin, ...args], {env: {...baseEnv, ...env}, stdio: ['ignore', 'pipe', 'pipe']});
+		let stderr = '';
+		child.stdout.resume();
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		child.on('error', reject);
+		child.on('exit', (code) => resolve({ms: performance.now() - started, code, stderr}));
+	});
+}
+
+function inPty(steps, env) {
+	const script = JSON.stringify({columns: 120, rows: 40, timeoutMs: 60_000, steps});
+	const output = execFileSync('python3', [join(root, 'scripts/pty-run.py'), script, '--', process.execPath, bin, 'demo'], {
+		env: {...baseEnv, ...env},
+		encoding: 'utf8',
+	});
+	return JSON.parse(output);
+}
+
+const median = (list) => {
+	const sorted = [...list].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+};
+const spread = (list, format) => (list.length > 1 ? `${format(Math.min(...list))}–${format(Math.max(...list))}` : '');
+const seconds = (ms) => `${(ms / 1000).toFixed(2)} s`;
+const milliseconds = (ms) => `${Math.round(ms)} ms`;
+const megabytes = (kb) => `${Math.round(kb / 1024)} MB`;
+
+const rows = [];
+function row(what, list, format, budget = '') {
+	rows.push([what, format(median(list)), spread(list, format), budget]);
+	process.stderr.write(`  ${what}: ${format(median(list))}\n`);
+}
+
+/** Requests, needed requests, critical path and poll intervals of one traced run. */
+function analyseTrace(entries) {
+	const requests = entries.map((entry) => {
+		const start = Date.parse(entry.time);
+		const url = new URL(entry.url);
+		url.searchParams.delete('api-version');
+		return {...entry, start, end: start + entry.durationMs, key: `${url.pathname}${url.search}`.toLowerCase(), rawUrl: entry.url};
+	});
+	const intervals = requests.map((request) => [request.start, request.end]);
+	let needed = 0;
+	const readSinceWrite = new Set();
+	const pollTimes = new Map();
+	for (const request of requests) {
+		if (request.method === 'GET') {
+			if (!readSinceWrite.has(request.key)) needed++;
+			readSinceWrite.add(request.key);
+		} else {
+			needed++;
+			readSinceWrite.clear();
+		}
+		const headers = Object.fromEntries(Object.entries(request.responseHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+		const operationUrl = (request.status === 201 || request.status === 202) && request.method !== 'GET' ? (headers['azure-asyncoperation'] ?? headers['location']) : undefined;
+		if (operationUrl) {
+			const polls = requests.filter((poll) => poll.method === 'GET' && poll.rawUrl === operationUrl && poll.start >= request.end);
+			if (polls.length > 0) intervals.push([request.start, Math.max(...polls.map((poll) => poll.end))]);
+			pollTimes.set(operationUrl, polls.map((poll) => poll.start));
+		}
+	}
+	intervals.sort((a, b) => a[0] - b[0]);
+	let critical = 0;
+	let coveredUntil = -Infinity;
+	for (const [start, end] of intervals) {
+		if (end <= coveredUntil) continue;
+		critical += end - Math.max(start, coveredUntil);
+		coveredUntil = end;
+	}
+	const gaps = [...pollTimes.values()].flatMap((times) => times.slice(1).map((time, i) => time - times[i]));
+	return {requests: requests.length, needed, criticalMs: critical, pollGaps: gaps};
+}
+
+async function main() {
+	process.stderr.write(`aml-identity benchmark: ${bin}, ${runs} run(s) each\n`);
+	for (const flag of ['--version', '--help']) {
+		const times = [];
+		for (let i = 0; i < runs; i++) times.push((await timedRun([flag], {})).ms);
+		row(`${flag}`, times, milliseconds, '≤ 150 ms');
+	}
+
+	const welcome = [{waitFor: 'Start a new setup', mark: 'welcome', keys: 'q'}];
+	for (const [label, reuse] of [['first interactive frame (new home)', false], ['first interactive frame (home)', true]]) {
+		const times = [];
+		const home = freshHome();
+		if (reuse) inPty(welcome, {AML_IDENTITY_HOME: home});
+		for (let i = 0; i < runs; i++) {
+			const result = inPty(welcome, {AML_IDENTITY_HOME: reuse ? home : freshHome()});
+			times.push(result.marks['welcome:raw']);
+		}
+		row(label, times, milliseconds, '≤ 250 ms');
+	}
+
+	const walk = [
+		{waitFor: 'Start a new setup', keys: '\r'},
+		{waitFor: 'Contoso ML Production', keys: '/'},
+		{waitFor: 'Filter:', keys: 'prod'},
+		{waitFor: '1 of 3', keys: '\r'},
+		{waitFor: '1 of 3', keys: '\r'},
+		{waitFor: 'mlw-fraud-prod', keys: '/'},
+		{waitFor: 'Filter:', keys: 'fraud'},
+		{waitFor: '1 of 2', keys: '\r'},
+		{waitFor: '1 of 2', keys: '\r'},
+		{waitFor: 'What do you want to set up on mlw-fraud-prod?', keys: '\r'},
+		{waitFor: 'No, go back', keys: '\x1b[B'},
+		{waitFor: '❯ Yes, I do not deploy to ACI', keys: '\r'},
+		{waitFor: 'Enter run the plan', keys: '\r'},
+		{waitFor: 'complete and verified', keys: '\r'},
+	].map((step) => ({...step, settleMs: 100}));
+	const rss = [];
+	for (let i = 0; i < runs; i++) rss.push(inPty(walk, {AML_IDENTITY_HOME: freshHome(), AML_IDENTITY_DEMO_LRO_MS: '300'}).maxRssKb);
+	row('peak RSS, a whole demo run', rss, megabytes, '≤ 100 MB');
+
+	const answersDirectory = join(root, 'examples/answers');
+	const scenarios = readdirSync(answersDirectory)
+		.filter((name) => name.endsWith('.yaml'))
+		.map((name) => name.replace(/\.yaml$/, ''))
+		.filter((name) => !values.scenario || values.scenario.includes(name));
+	const scenarioRows = [];
+	for (const scenario of scenarios) {
+		const results = [];
+		for (let i = 0; i < runs; i++) {
+			const home = freshHome();
+			const trace = join(home, 'trace.jsonl');
+			const env = {AML_IDENTITY_HOME: home, AML_IDENTITY_DEMO_LATENCY_MS: String(LATENCY_MS), AML_IDENTITY_DEMO_LRO_MS: String(LRO_MS)};
+			const run = await timedRun(['run', '--demo', '--answers', join(answersDirectory, `${scenario}.yaml`), '--yes', '--json', '--trace', trace], env);
+			if (run.code !== 0) throw new Error(`${scenario}: exit code ${run.code}\n${run.stderr}`);
+			const entries = readFileSync(trace, 'utf8').trim().split('\n').filter(Boolean).map((line) => JSON.parse(line));
+			results.push({...analyseTrace(entries), wallMs: run.ms});
+		}
+		const pick = (name) => results.map((result) => result[name]);
+		const ratios = results.map((result) => result.wallMs / result.criticalMs);
+		const gaps = results.flatMap((result) => result.pollGaps);
+		const count = (list) => `${median(list)}${list.length > 1 && Math.min(...list) !== Math.max(...list) ? ` (${Math.min(...list)}–${Math.max(...list)})` : ''}`;
+		scenarioRows.push([
+			scenario,
+			count(pick('requests')),
+			count(pick('needed')),
+			`${seconds(median(pick('wallMs')))}${runs > 1 ? ` (${spread(pick('wallMs'), (ms) => (ms / 1000).toFixed(2))})` : ''}`,
+			seconds(median(pick('criticalMs'))),
+			`${median(ratios).toFixed(2)}${runs > 1 ? ` (${spread(ratios, (r) => r.toFixed(2))})` : ''}`,
+			gaps.length ? milliseconds(median(gaps)) : '–',
+		]);
+		process.stderr.write(`  ${scenario}: ${scenarioRows.at(-1).slice(1).join(' · ')}\n`);
+	}
+
+	const table = (header, body) => {
+		const widths = header.map((cell, i) => Math.max(cell.length, ...body.map((line) => line[i].length)));
+		const line = (cells) => `| ${cells.map((cell, i) => cell.padEnd(widths[i])).join(' | ')} |`;
+		return [line(header), `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`, ...body.map(line)].join('\n');
+	};
+	const cpu = readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU';
+	process.stdout.write(`\nNode ${process.version}, ${cpu}, ${runs} run(s): median, spread (min–max)\n\n`);
+	process.stdout.write(`${table(['measure', 'median', 'spread', 'budget'], rows)}\n\n`);
+	process.stdout.write(`Scenarios: run --demo --yes, ${LATENCY_MS} ms per request, ${LRO_MS / 1000} s per long-running operation (budget: ratio ≤ 1.15)\n\n`);
+	process.stdout.write(`${table(['scenario', 'requests', 'needed', 'wall', 'critical path', 'ratio', 'poll interval'], scenarioRows)}\n`);
+}
+
+await main();
