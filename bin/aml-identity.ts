@@ -197,40 +197,61 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 		);
 	}
 	const trace = await traceSink();
-	const {connectToAzure, connectToDemoTenant} = await import('../src/azure/connect.js');
-	if (mode === 'azure') process.stdout.write('Signing in to Azure (environment, managed identity, Azure CLI, …)\n');
-	let connection;
-	try {
-		connection =
-			mode === 'demo'
-				? await connectToDemoTenant({...demoTenantOptions(), ...(trace ? {trace} : {})})
-				: await connectToAzure({...(await signInOptions()), ...(trace ? {trace} : {}), ...(cli.flags.subscription ? {subscription: cli.flags.subscription} : {})});
-	} catch (error) {
+	const demoOptions = mode === 'demo' ? demoTenantOptions() : undefined;
+	const connectionFailure = async (error: unknown): Promise<string> => {
 		const {toAzureFailure} = await import('../src/azure/errors.js');
 		const {nextStepFor} = await import('../src/azure/next-steps.js');
 		const failure = toAzureFailure(error);
 		const what = mode === 'demo' ? 'could not start the demo tenant' : 'could not sign in to Azure';
-		fail(`${what} (${failure.code}): ${failure.message}\n→ ${nextStepFor(failure)}`, 1);
-	}
+		return `${what} (${failure.code}): ${failure.message}\n→ ${nextStepFor(failure)}`;
+	};
 
+	// The screens first: in demo mode the first one is drawn while the tenant starts behind it.
 	// react is CommonJS: its module.exports is the default export (in Node and in the bundle alike).
-	const [{render}, {default: {createElement}}, {App}, {SessionStore}] = await Promise.all([
+	const [{render}, {default: {createElement}}, {App}, {SessionStore}, {DEMO_TENANT, DEMO_LABEL}, {deferredGateway}] = await Promise.all([
 		import('ink'),
 		import('react'),
 		import('../screens/App.js'),
 		import('../src/session/session-store.js'),
+		import('../src/emulator/demo-tenant.js'),
+		import('../src/azure/deferred-gateway.js'),
 	]);
 	const store = new SessionStore(sessionsDirectory(home));
 	const resumeCommand = mode === 'demo' ? 'aml-identity demo --resume' : 'aml-identity --resume';
 	if (cli.flags.resume) {
 		const saved = store.find(cli.flags.resume);
-		if (!saved) {
-			await connection.close();
-			fail(`there is no saved session "${cli.flags.resume}" in ${store.directory}. Run ${resumeCommand} (no ID) to see the saved sessions.`);
-		}
+		if (!saved) fail(`there is no saved session "${cli.flags.resume}" in ${store.directory}. Run ${resumeCommand} (no ID) to see the saved sessions.`);
 		if (saved.mode !== mode) {
-			await connection.close();
 			fail(`session ${saved.id} was made in ${saved.mode === 'demo' ? 'demo mode' : 'Azure'}: resume it with ${saved.mode === 'demo' ? 'aml-identity demo' : 'aml-identity'} --resume ${saved.id}.`);
+		}
+	}
+
+	type Started = Awaited<ReturnType<(typeof import('../src/azure/connect.js'))['connectToDemoTenant']>>;
+	let started: Promise<Started>;
+	let connection;
+	if (demoOptions) {
+		let startTenant!: () => void;
+		started = new Promise<void>((resolveStart) => (startTenant = resolveStart)).then(async () => {
+			const {connectToDemoTenant} = await import('../src/azure/connect.js');
+			return connectToDemoTenant({...demoOptions, ...(trace ? {trace} : {})});
+		});
+		connection = {
+			gateway: deferredGateway(started.then((tenant) => tenant.gateway)),
+			user: {name: DEMO_TENANT.user.name, account: DEMO_TENANT.user.upn, tenantId: DEMO_TENANT.tenantId, objectId: DEMO_TENANT.user.objectId},
+			label: DEMO_LABEL,
+			mode: 'demo' as const,
+		};
+		// After the first frame is on screen (a macrotask later), not before.
+		setTimeout(startTenant, 0);
+	} else {
+		const {connectToAzure} = await import('../src/azure/connect.js');
+		process.stdout.write('Signing in to Azure (environment, managed identity, Azure CLI, …)\n');
+		try {
+			const azure = await connectToAzure({...(await signInOptions()), ...(trace ? {trace} : {}), ...(cli.flags.subscription ? {subscription: cli.flags.subscription} : {})});
+			started = Promise.resolve(azure);
+			connection = azure;
+		} catch (error) {
+			fail(await connectionFailure(error), 1);
 		}
 	}
 	type Outcome = Parameters<Parameters<typeof App>[0]['onExit']>[0];
@@ -248,8 +269,14 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 		}),
 		{exitOnCtrlC: false},
 	);
+	// The demo tenant could not start (a damaged state file, say): leave the screen, say why and what to do.
+	started.catch(async (error: unknown) => {
+		const message = await connectionFailure(error);
+		instance.unmount();
+		fail(message, 1);
+	});
 	await instance.waitUntilExit();
-	await connection.close();
+	await started.then((tenant) => tenant.close(), () => new Promise(() => {})); // on failure, the handler above exits
 
 	if (outcome?.kind === 'quit') {
 		process.stdout.write(

@@ -7,11 +7,8 @@ import {BUILT_IN_ROLES, grantRole} from './role-grants.js';
 import {DEFAULT_DATASTORE_NAMES, SEED_DATASTORES, SEED_STORAGE_ACCOUNTS, seedDataState} from './seed-data.js';
 import {emptyState, registerPrincipal, type EmulatorState, type ResourceGroupResource, type SubscriptionResource, type TrackedResource} from './state.js';
 
-export const DEMO_TENANT = {
-	tenantId: '5c7e1b9a-2f4d-4a8e-b3c6-9d0f1e2a4b68',
-	domain: 'contoso.com',
-	user: {name: 'Ada Lovelace', upn: 'ada@contoso.com', objectId: 'a1d4c3e2-7b6f-4e8a-9c1d-2b3e4f5a6c7d'},
-} as const;
+export {DEMO_TENANT} from './demo-tenant.js';
+import {DEMO_TENANT} from './demo-tenant.js';
 
 /** Timestamps baked into the seed so it is identical every time it is made. */
 const CREATED_AT = {
