@@ -13,7 +13,7 @@ export interface RequestSummary {
 }
 
 const guid = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
-const roleNames = new Map(Object.entries(BUILT_IN_ROLES).map(([name, id]) => [id, name]));
+const roleNames: ReadonlyMap<string, string> = new Map(Object.entries(BUILT_IN_ROLES).map(([name, id]): [string, string] => [id, name]));
 
 function shortId(value: string): string {
 	return guid.test(value) ? `${value.slice(0, 8)}…` : value;
