@@ -26,6 +26,7 @@ const cli = meow(
     --resume [ID]    the saved sessions, to resume, inspect or delete; with an ID, that session's
                      overview (what was done, what is left, what changed) before it continues
     --trace FILE     write every Resource Manager request and response to FILE (JSON lines, no tokens)
+    --explain        explain each scenario, step and result, naming the document section (on in demo)
     --output DIR     where generated files (environment definitions) go (default: ./aml-identity-output)
     --port N         port for 'aml-identity emulator' (default: any free port)
     --version        print the version
@@ -69,6 +70,7 @@ const cli = meow(
 			json: {type: 'boolean', default: false},
 			demo: {type: 'boolean', default: false},
 			force: {type: 'boolean', default: false},
+			explain: {type: 'boolean'},
 		},
 	},
 );
@@ -136,6 +138,10 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 		const {traceFileSink} = await import('../src/azure/pipeline.js');
 		trace = traceFileSink(cli.flags.trace);
 	}
+	// The run and summary screens show the requests behind each step (b), from memory only.
+	const {RequestLog, combineSinks} = await import('../src/azure/request-log.js');
+	const requestLog = new RequestLog();
+	const observers = combineSinks(trace, requestLog.sink);
 
 	const {connectToAzure, connectToDemoTenant} = await import('../src/azure/connect.js');
 	if (mode === 'azure') process.stdout.write('Signing in to Azure (environment, managed identity, Azure CLI, …)\n');
@@ -145,10 +151,10 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 			mode === 'demo'
 				? await connectToDemoTenant({
 						stateDir: emulatorDirectory(home),
-						...(trace ? {trace} : {}),
+						trace: observers,
 						...(process.env['AML_IDENTITY_DEMO_LRO_MS'] ? {lroDurationMs: Number(process.env['AML_IDENTITY_DEMO_LRO_MS'])} : {}),
 					})
-				: await connectToAzure(trace ? {trace} : {});
+				: await connectToAzure({trace: observers});
 	} catch (error) {
 		const {toAzureFailure} = await import('../src/azure/errors.js');
 		const {nextStepFor} = await import('../src/azure/next-steps.js');
@@ -185,6 +191,8 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 			store,
 			outputDirectory: resolve(cli.flags.output ?? 'aml-identity-output'),
 			...(resume === undefined ? {} : {resume}),
+			...(cli.flags.explain === undefined ? {} : {explain: cli.flags.explain}),
+			requestLog,
 			onExit: (value: Outcome) => {
 				outcome = value;
 			},
