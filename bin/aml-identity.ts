@@ -3,6 +3,7 @@ import {appendFileSync} from 'node:fs';
 import {resolve} from 'node:path';
 import meow from 'meow';
 import {homeDirectory, emulatorDirectory, sessionsDirectory} from '../src/paths.js';
+import {presetHelpLines} from '../src/emulator/preset-list.js';
 
 const cli = meow(
 	`
@@ -10,6 +11,8 @@ const cli = meow(
     $ aml-identity                 set up managed identities in your Azure subscriptions
     $ aml-identity demo            the same wizard against a built-in demo tenant (no Azure account)
     $ aml-identity demo --reset    restore the demo tenant to its starting state
+    $ aml-identity demo --reset --preset NAME
+                                   the same, then set up a tricky case to show (presets below)
     $ aml-identity emulator        run the demo tenant's Azure emulator alone, for other clients
     $ aml-identity run --scenario ID --subscription S --workspace W --answers FILE [--yes] [--json] [--demo]
                                    the same setup without a screen (without --yes: the plan and
@@ -47,6 +50,8 @@ const cli = meow(
     Exit codes: 0 done, 1 a step failed, 2 bad usage or input, 3 stopped resumably
     (e.g. waiting on identity replication), 130 interrupted.
 
+  Demo presets (aml-identity demo --reset --preset NAME)
+${presetHelpLines()}
   Environment
     AML_IDENTITY_HOME    where sessions and the demo tenant are kept
                          (default: your user config directory)
@@ -71,6 +76,7 @@ const cli = meow(
 			demo: {type: 'boolean', default: false},
 			force: {type: 'boolean', default: false},
 			explain: {type: 'boolean'},
+			preset: {type: 'string'},
 		},
 	},
 );
@@ -117,9 +123,13 @@ async function runEmulator(): Promise<void> {
 }
 
 async function resetDemo(): Promise<void> {
-	const {resetEmulatorState} = await import('../src/emulator/index.js');
-	resetEmulatorState(emulatorDirectory(home));
+	const {resetEmulatorState, findPreset, PRESETS} = await import('../src/emulator/index.js');
+	const name = cli.flags.preset;
+	const preset = name === undefined ? undefined : findPreset(name);
+	if (name !== undefined && !preset) fail(`there is no preset "${name}". Presets: ${PRESETS.map((candidate) => candidate.name).join(', ')} (aml-identity --help describes them).`);
+	resetEmulatorState(emulatorDirectory(home), name);
 	process.stdout.write(`The demo tenant is back to its starting state (${emulatorDirectory(home)}).\n`);
+	if (preset) process.stdout.write(`Preset ${preset.name}: ${preset.description}\n`);
 }
 
 async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
@@ -345,6 +355,7 @@ try {
 	else if (command === 'undo') await undo(extra[0]);
 	else if (command === 'run' || command === 'plan' || command === 'export') await runWithoutScreen(command);
 	else if (command === 'demo' && cli.flags.reset) await resetDemo();
+	else if (cli.flags.preset !== undefined) fail('--preset sets up the demo tenant afresh: use it with aml-identity demo --reset --preset NAME.');
 	else await runWizard(command === 'demo' ? 'demo' : 'azure');
 } catch (error) {
 	// Only bugs get here: expected failures are handled where they happen, with a next step.

@@ -2,7 +2,8 @@
  * Embedded Azure Resource Manager emulator (HTTPS on 127.0.0.1) serving the seeded Contoso
  * demo tenant: subscriptions, resource groups, Azure ML workspaces, container registries.
  */
-import {createSeedState, DEMO_TENANT} from './seed.js';
+import {DEMO_TENANT} from './seed.js';
+import {presetState} from './presets.js';
 import {emptyState, loadStateFile, saveStateFile, type EmulatorState} from './state.js';
 
 export {startEmulator, PROVIDERS, type EmulatorOptions, type RecordedRequest, type RunningEmulator} from './server.js';
@@ -13,10 +14,12 @@ export function readEmulatorState(stateDir: string): EmulatorState | undefined {
 	return loadStateFile(stateDir, emptyState(DEMO_TENANT.tenantId));
 }
 
-/** Write a freshly seeded tenant to `${stateDir}/state.json` (the `demo --reset` command). */
-export function resetEmulatorState(stateDir: string): void {
-	saveStateFile(stateDir, createSeedState());
+/** Write a freshly seeded tenant to `${stateDir}/state.json` (the `demo --reset` command), with a preset's changes if named. */
+export function resetEmulatorState(stateDir: string, preset?: string): void {
+	saveStateFile(stateDir, presetState(preset));
 }
+
+export {PRESETS, findPreset, presetState, type Preset} from './presets.js';
 
 export * from './seed.js';
 export {SEED_IDENTITIES, SEED_AKS, SEED_KEY_VAULT_RBAC, SEED_ROLE_ASSIGNMENTS, userAssignedIdentityId, type SeedIdentity} from './seed-identity.js';
