@@ -33,7 +33,8 @@ const cli = meow(
     --resume [ID]    the saved sessions, to resume, inspect or delete; with an ID, that session's
                      overview (what was done, what is left, what changed) before it continues
     --trace FILE     write every Resource Manager request and response to FILE (JSON lines, no tokens)
-    --explain        explain each scenario, step and result, naming the document section (on in demo)
+    --explain        explain each scenario, step and result, naming the document section
+                     (on in demo; --no-explain turns it off)
     --output DIR     where generated files (environment definitions) go (default: ./aml-identity-output)
     --port N         port for 'aml-identity emulator' (default: any free port)
     --version        print the version
@@ -207,7 +208,8 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 			store,
 			outputDirectory: resolve(cli.flags.output ?? 'aml-identity-output'),
 			...(resume === undefined ? {} : {resume}),
-			...(cli.flags.explain === undefined ? {} : {explain: cli.flags.explain}),
+			// meow reads an absent boolean as false: only --explain or --no-explain overrides the mode's default.
+			...(process.argv.some((arg) => arg === '--explain' || arg === '--no-explain') ? {explain: cli.flags.explain} : {}),
 			requestLog,
 			onExit: (value: Outcome) => {
 				outcome = value;

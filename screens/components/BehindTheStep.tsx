@@ -1,6 +1,6 @@
 import {Box, Text} from 'ink';
 import type {RequestLog} from '../../src/azure/request-log.js';
-import {summarizeRequest} from '../../src/azure/request-summary.js';
+import {summarizeRequests} from '../../src/azure/request-summary.js';
 
 export interface BehindTheStepProps {
 	readonly step: {readonly id: string; readonly title: string};
@@ -18,7 +18,7 @@ function statusColor(status: string): string {
 
 /** The Resource Manager requests one step made: what the az command does underneath. */
 export function BehindTheStep({step, position, requestLog, limit = 8}: BehindTheStepProps) {
-	const requests = requestLog.requestsFor(step.id).map(summarizeRequest);
+	const requests = summarizeRequests(requestLog.requestsFor(step.id));
 	const shown = requests.slice(-limit);
 	return (
 		<Box flexDirection="column" marginTop={1} borderStyle="round" borderColor="gray" paddingX={1}>
@@ -35,6 +35,7 @@ export function BehindTheStep({step, position, requestLog, limit = 8}: BehindThe
 						<Text color={statusColor(request.status)}>{request.status.padEnd(4)}</Text>
 						<Text dimColor>{request.duration.padStart(6)} </Text>
 						{request.path}
+						{request.count > 1 ? <Text dimColor>{` ×${request.count}`}</Text> : null}
 					</Text>
 					{request.detail ? (
 						<Text color="cyan" wrap="truncate-end">

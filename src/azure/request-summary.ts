@@ -3,6 +3,8 @@ import type {LoggedRequest} from './request-log.js';
 
 /** One request as the "behind the step" panel shows it. */
 export interface RequestSummary {
+	/** How many requests in a row this line stands for (an operation polled until done). */
+	readonly count: number;
 	readonly method: string;
 	readonly path: string;
 	/** The HTTP status, or "error" when no response came. */
@@ -15,8 +17,11 @@ export interface RequestSummary {
 const guid = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i;
 const roleNames: ReadonlyMap<string, string> = new Map(Object.entries(BUILT_IN_ROLES).map(([name, id]): [string, string] => [id, name]));
 
+const embeddedGuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
 function shortId(value: string): string {
-	return guid.test(value) ? `${value.slice(0, 8)}…` : value;
+	if (guid.test(value)) return `${value.slice(0, 8)}…`;
+	return value.replace(embeddedGuid, (found) => `${found.slice(0, 8)}…`);
 }
 
 function lastSegment(id: unknown): string {
@@ -113,10 +118,29 @@ export function summarizeRequest(request: LoggedRequest): RequestSummary {
 	else if (request.method === 'GET') detail = interestingPart(path, response);
 	else detail = '';
 	return {
+		count: 1,
 		method: request.method,
 		path: shortenPath(request.url),
 		status,
 		duration: `${Math.round(request.durationMs)}ms`,
 		detail,
 	};
+}
+
+/**
+ * The requests as lines, a run of the same request (an operation polled until it finished) folded
+ * into one: "GET …/operationStatuses/… ×6  operation InProgress → Succeeded".
+ */
+export function summarizeRequests(requests: readonly LoggedRequest[]): RequestSummary[] {
+	const lines: RequestSummary[] = [];
+	for (const summary of requests.map(summarizeRequest)) {
+		const last = lines.at(-1);
+		if (last && last.method === summary.method && last.path === summary.path && last.status === summary.status && summary.method === 'GET') {
+			const first = last.detail.split(' → ')[0] ?? '';
+			lines[lines.length - 1] = {...summary, count: last.count + 1, detail: first === summary.detail ? summary.detail : `${first} → ${summary.detail}`};
+		} else {
+			lines.push(summary);
+		}
+	}
+	return lines;
 }

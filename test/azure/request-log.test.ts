@@ -2,7 +2,7 @@ import {afterEach, describe, expect, it} from 'vitest';
 import {SEED} from '../../src/emulator/index.js';
 import type {TraceEntry} from '../../src/azure/pipeline.js';
 import {redactBody, RequestLog} from '../../src/azure/request-log.js';
-import {shortenPath, summarizeRequest} from '../../src/azure/request-summary.js';
+import {shortenPath, summarizeRequest, summarizeRequests} from '../../src/azure/request-summary.js';
 import {runPlan} from '../../src/plan/runner.js';
 import {computeAcrPullScenario} from '../../src/scenarios/compute-acr-pull.js';
 import {startEmulatedAzure, type EmulatedAzure} from '../helpers/emulated-azure.js';
@@ -77,11 +77,27 @@ describe('what the panel shows of a request', () => {
 			durationMs: 41.6,
 			requestBody: {properties: {roleDefinitionId: '/subscriptions/s/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d', principalId: '2f9d4b7a-1c3e-4a6d-8b5f-7e0c9a2d4b61', principalType: 'ServicePrincipal'}},
 		});
-		expect(roleAssignment).toEqual({method: 'PUT', path: expect.stringContaining('/roleAssignments/3b7a9c1d…'), status: '201', duration: '42ms', detail: 'AcrPull for ServicePrincipal 2f9d4b7a…'});
+		expect(roleAssignment).toEqual({count: 1, method: 'PUT', path: expect.stringContaining('/roleAssignments/3b7a9c1d…'), status: '201', duration: '42ms', detail: 'AcrPull for ServicePrincipal 2f9d4b7a…'});
 		expect(summarizeRequest({startedAt: 0, method: 'PATCH', url: `https://h${registry.id}`, status: 202, durationMs: 5, requestBody: {properties: {adminUserEnabled: false}}}).detail).toBe('adminUserEnabled: false');
 		expect(summarizeRequest({startedAt: 0, method: 'PUT', url: 'https://h/subscriptions/s/resourceGroups/g/providers/Microsoft.MachineLearningServices/workspaces/w/computes/c', status: 200, durationMs: 5, requestBody: {identity: {type: 'UserAssigned', userAssignedIdentities: {'/subscriptions/s/x/userAssignedIdentities/id-a': {}}}}}).detail).toBe('identity UserAssigned (id-a)');
 		expect(summarizeRequest({startedAt: 0, method: 'GET', url: 'https://h/subscriptions/s/providers/Microsoft.Authorization/roleAssignments', status: 200, durationMs: 5, responseBody: {value: [{}, {}]}}).detail).toBe('2 items');
 		expect(summarizeRequest({startedAt: 0, method: 'PUT', url: `https://h${registry.id}/providers/Microsoft.Authorization/roleAssignments/x`, status: 400, durationMs: 5, responseBody: {error: {code: 'PrincipalNotFound', message: '…'}}}).detail).toBe('PrincipalNotFound');
+	});
+});
+
+describe('a polled operation', () => {
+	it('is one line: how many polls, and how the status went', () => {
+		const poll = (status: string) => ({startedAt: 0, method: 'GET', url: 'https://h/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/r/operationStatuses/registries-afb67fec-1d82-4640-9c8c-4594848658ae', status: 200, durationMs: 3, responseBody: {status}});
+		const lines = summarizeRequests([
+			{startedAt: 0, method: 'PATCH', url: `https://h${registry.id}`, status: 202, durationMs: 5, requestBody: {properties: {adminUserEnabled: false}}},
+			poll('InProgress'),
+			poll('InProgress'),
+			poll('Succeeded'),
+		]);
+		expect(lines.map(({method, count, path, detail}) => ({method, count, path, detail}))).toEqual([
+			{method: 'PATCH', count: 1, path: `…/registries/${registry.name.slice(0, 8)}…`, detail: 'adminUserEnabled: false'},
+			{method: 'GET', count: 3, path: '…/registries/r/operationStatuses/registries-afb67fec…', detail: 'operation InProgress → operation Succeeded'},
+		]);
 	});
 });
 
