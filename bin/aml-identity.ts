@@ -2,12 +2,19 @@
 import {appendFileSync, readFileSync} from 'node:fs';
 import {resolve} from 'node:path';
 import {homeDirectory, emulatorDirectory, sessionsDirectory} from '../src/paths.js';
+import {presetHelpLines} from '../src/emulator/preset-list.js';
 
 const help = `
   Usage
     $ aml-identity                 set up managed identities in your Azure subscriptions
     $ aml-identity demo            the same wizard against a built-in demo tenant (no Azure account)
     $ aml-identity demo --reset    restore the demo tenant to its starting state
+    $ aml-identity demo --reset --preset NAME
+                                   the same, then set up a tricky case to show (presets below)
+    $ aml-identity demo --autoplay [--scenario ID] [--pace SECONDS]
+                                   the demo plays itself: each scenario (or one) on the same
+                                   screens, a choice shown before it is made (default pace 1.5 s);
+                                   space pauses and resumes, an arrow skips ahead, q stops
     $ aml-identity emulator        run the demo tenant's Azure emulator alone, for other clients
     $ aml-identity run --scenario ID --subscription S --workspace W --answers FILE [--yes] [--json] [--demo]
                                    the same setup without a screen (without --yes: the plan and
@@ -24,6 +31,8 @@ const help = `
     --resume [ID]    the saved sessions, to resume, inspect or delete; with an ID, that session's
                      overview (what was done, what is left, what changed) before it continues
     --trace FILE     write every Resource Manager request and response to FILE (JSON lines, no tokens)
+    --explain        explain each scenario, step and result, naming the document section
+                     (on in demo; --no-explain turns it off)
     --output DIR     where generated files (environment definitions) go (default: ./aml-identity-output)
     --port N         port for 'aml-identity emulator' (default: any free port)
     --auth WAY       sign in with device-code, cli, env or managed-identity only (default: try
@@ -48,6 +57,8 @@ const help = `
     Exit codes: 0 done, 1 a step failed, 2 bad usage or input, 3 stopped resumably
     (e.g. waiting on identity replication), 130 interrupted.
 
+  Demo presets (aml-identity demo --reset --preset NAME)
+${presetHelpLines()}
   Environment
     AML_IDENTITY_HOME    where sessions and the demo tenant are kept
                          (default: your user config directory)
@@ -89,6 +100,10 @@ const cli = meow(help, {
 		json: {type: 'boolean', default: false},
 		demo: {type: 'boolean', default: false},
 		force: {type: 'boolean', default: false},
+		explain: {type: 'boolean'},
+		preset: {type: 'string'},
+		autoplay: {type: 'boolean', default: false},
+		pace: {type: 'string'},
 	},
 });
 
@@ -185,9 +200,13 @@ async function runEmulator(): Promise<void> {
 }
 
 async function resetDemo(): Promise<void> {
-	const {resetEmulatorState} = await import('../src/emulator/index.js');
-	resetEmulatorState(emulatorDirectory(home), demoTenantOptions().scale);
+	const {resetEmulatorState, findPreset, PRESETS} = await import('../src/emulator/index.js');
+	const name = cli.flags.preset;
+	const preset = name === undefined ? undefined : findPreset(name);
+	if (name !== undefined && !preset) fail(`there is no preset "${name}". Presets: ${PRESETS.map((candidate) => candidate.name).join(', ')} (aml-identity --help describes them).`);
+	resetEmulatorState(emulatorDirectory(home), name, demoTenantOptions().scale);
 	process.stdout.write(`The demo tenant is back to its starting state (${emulatorDirectory(home)}).\n`);
+	if (preset) process.stdout.write(`Preset ${preset.name}: ${preset.description}\n`);
 }
 
 async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
@@ -198,6 +217,10 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 	}
 	const trace = await traceSink();
 	const demoOptions = mode === 'demo' ? demoTenantOptions() : undefined;
+	// The run and summary screens show the requests behind each step (b), from memory only.
+	const {RequestLog, combineSinks} = await import('../src/azure/request-log.js');
+	const requestLog = new RequestLog();
+	const observers = combineSinks(trace, requestLog.sink);
 	const connectionFailure = async (error: unknown): Promise<string> => {
 		const {toAzureFailure} = await import('../src/azure/errors.js');
 		const {nextStepFor} = await import('../src/azure/next-steps.js');
@@ -233,7 +256,7 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 		let startTenant!: () => void;
 		started = new Promise<void>((resolveStart) => (startTenant = resolveStart)).then(async () => {
 			const {connectToDemoTenant} = await import('../src/azure/connect.js');
-			return connectToDemoTenant({...demoOptions, ...(trace ? {trace} : {})});
+			return connectToDemoTenant({...demoOptions, trace: observers});
 		});
 		connection = {
 			gateway: deferredGateway(started.then((tenant) => tenant.gateway)),
@@ -247,7 +270,7 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 		const {connectToAzure} = await import('../src/azure/connect.js');
 		process.stdout.write('Signing in to Azure (environment, managed identity, Azure CLI, …)\n');
 		try {
-			const azure = await connectToAzure({...(await signInOptions()), ...(trace ? {trace} : {}), ...(cli.flags.subscription ? {subscription: cli.flags.subscription} : {})});
+			const azure = await connectToAzure({...(await signInOptions()), trace: observers, ...(cli.flags.subscription ? {subscription: cli.flags.subscription} : {})});
 			started = Promise.resolve(azure);
 			connection = azure;
 		} catch (error) {
@@ -263,6 +286,9 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 			store,
 			outputDirectory: resolve(cli.flags.output ?? 'aml-identity-output'),
 			...(resume === undefined ? {} : {resume}),
+			// meow reads an absent boolean as false: only --explain or --no-explain overrides the mode's default.
+			...(process.argv.some((arg) => arg === '--explain' || arg === '--no-explain') ? {explain: cli.flags.explain} : {}),
+			requestLog,
 			onExit: (value: Outcome) => {
 				outcome = value;
 			},
@@ -411,11 +437,119 @@ async function undo(sessionId: string | undefined): Promise<void> {
 	process.exit(code);
 }
 
+/** demo --autoplay: the wizard's screens driven by a tour per scenario (src/autoplay), the presenter's keys steering it. */
+async function runAutoplay(): Promise<void> {
+	if (!process.stdin.isTTY || !process.stdout.isTTY) fail('autoplay shows the wizard: run it in a terminal (not through a pipe or CI).');
+	const pace = Number(cli.flags.pace ?? '1.5');
+	if (!Number.isFinite(pace) || pace < 0 || pace > 60) fail(`--pace "${cli.flags.pace}" is not a number of seconds: use 0 to 60, e.g. --pace 2.`);
+	const {scenarios, findScenario} = await import('../src/scenarios/index.js');
+	if (cli.flags.scenario && !findScenario(cli.flags.scenario)) fail(`--scenario "${cli.flags.scenario}" is not a scenario. Choose one of: ${scenarios.map((scenario) => scenario.id).join(', ')}.`);
+	const tourIds = cli.flags.scenario ? [cli.flags.scenario] : scenarios.map((scenario) => scenario.id);
+	const {readFileSync} = await import('node:fs');
+	const {fileURLToPath} = await import('node:url');
+	const {stripVTControlCharacters} = await import('node:util');
+	const {PassThrough} = await import('node:stream');
+	const YAML = (await import('yaml')).default;
+	const examples = fileURLToPath(new URL('../../examples/answers/', import.meta.url));
+	// react is CommonJS: its module.exports is the default export (in Node and in the bundle alike).
+	const [{render}, {default: {createElement}}, {App}, {Autoplay}, {SessionStore}, {AutoplayControl, AutoplayStopped, playTour}, {buildTour}, {connectToDemoTenant}, {RequestLog}] = await Promise.all([
+		import('ink'),
+		import('react'),
+		import('../screens/App.js'),
+		import('../screens/Autoplay.js'),
+		import('../src/session/session-store.js'),
+		import('../src/autoplay/player.js'),
+		import('../src/autoplay/tour.js'),
+		import('../src/azure/connect.js'),
+		import('../src/azure/request-log.js'),
+	]);
+	const requestLog = new RequestLog();
+	const connection = await connectToDemoTenant({...demoTenantOptions(), trace: requestLog.sink});
+	const store = new SessionStore(sessionsDirectory(home));
+	const outputDirectory = resolve(cli.flags.output ?? 'aml-identity-output');
+	const control = new AutoplayControl();
+
+	// The presenter's keys steer the tour; the wizard hears only the tour's.
+	process.stdin.setRawMode(true);
+	process.stdin.setEncoding('utf8');
+	process.stdin.on('data', (key: string) => {
+		if (key === ' ') control.togglePause();
+		else if (/^\u001B\[[ABCD]$/.test(key)) control.step();
+		else if (key === 'q' || key === '\u0003') control.stop();
+	});
+	// The frame as text: Ink writes each frame whole, after erasing the last one.
+	let frame = '';
+	const frameListeners = new Set<() => void>();
+	const write = process.stdout.write.bind(process.stdout);
+	process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+		const text = stripVTControlCharacters(String(chunk));
+		if (text.trim()) {
+			frame = text;
+			for (const listener of frameListeners) listener();
+		}
+		return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+	}) as typeof process.stdout.write;
+
+	let failure: unknown;
+	let played = 0;
+	for (const [index, scenarioId] of tourIds.entries()) {
+		if (control.isStopped) break;
+		const answersFile = YAML.parse(readFileSync(`${examples}${scenarioId}.yaml`, 'utf8')) as Record<string, unknown>;
+		const tour = await buildTour(answersFile, connection.gateway, {outputDirectory, signedInUser: connection.user});
+		const keys = Object.assign(new PassThrough(), {isTTY: true, setRawMode: () => {}, ref: () => {}, unref: () => {}});
+		keys.setEncoding('utf8');
+		const instance = render(
+			createElement(Autoplay, {
+				control,
+				tourLabel: `${scenarioId}${tourIds.length > 1 ? ` (${index + 1} of ${tourIds.length})` : ''}`,
+				children: createElement(App, {connection, store, outputDirectory, requestLog, onExit: () => {}}),
+			}),
+			{stdin: keys as unknown as NodeJS.ReadStream, exitOnCtrlC: false},
+		);
+		let closed = false;
+		const exited = instance.waitUntilExit().then(() => {
+			closed = true;
+		});
+		const screen = {
+			isClosed: () => closed,
+			text: () => frame,
+			send: (sequence: string) => void keys.write(sequence),
+			nextFrame: (timeoutMs: number) =>
+				new Promise<void>((done) => {
+					const finish = () => {
+						clearTimeout(timer);
+						frameListeners.delete(finish);
+						done();
+					};
+					const timer = setTimeout(finish, timeoutMs);
+					frameListeners.add(finish);
+				}),
+		};
+		try {
+			await playTour(tour, screen, {pace, control});
+			played++;
+		} catch (error) {
+			// Stopped, or the screens went somewhere the tour did not expect: quit the wizard (the session is kept).
+			if (!(error instanceof AutoplayStopped)) failure = error;
+			keys.write('\u0003');
+		}
+		await exited;
+		if (failure) break;
+	}
+	process.stdout.write = write;
+	await connection.close();
+	if (failure) fail(`autoplay stopped: ${failure instanceof Error ? failure.message : String(failure)}`, 1);
+	process.stdout.write(control.isStopped ? `Autoplay stopped after ${played} of ${tourIds.length} scenarios.\n` : `Autoplay played ${played} scenario${played === 1 ? '' : 's'}.\n`);
+	process.exit(0);
+}
+
 try {
 	if (command === 'emulator') await runEmulator();
 	else if (command === 'undo') await undo(extra[0]);
 	else if (command === 'run' || command === 'plan' || command === 'export') await runWithoutScreen(command);
 	else if (command === 'demo' && cli.flags.reset) await resetDemo();
+	else if (command === 'demo' && cli.flags.autoplay) await runAutoplay();
+	else if (cli.flags.preset !== undefined) fail('--preset sets up the demo tenant afresh: use it with aml-identity demo --reset --preset NAME.');
 	else await runWizard(command === 'demo' ? 'demo' : 'azure');
 } catch (error) {
 	// Only bugs get here: expected failures are handled where they happen, with a next step.

@@ -2,6 +2,7 @@ import {join} from 'node:path';
 import {useCallback, useEffect, useMemo, useReducer, useRef, useState, type ReactElement} from 'react';
 import {Box, Text, useApp} from 'ink';
 import type {AzureGateway} from '../src/azure/gateway.js';
+import type {RequestLog} from '../src/azure/request-log.js';
 import type {SignedInUser} from '../src/azure/credential.js';
 import {toAzureFailure, type AzureFailure} from '../src/azure/errors.js';
 import {rolesGranting} from '../src/azure/permissions.js';
@@ -65,6 +66,10 @@ export interface AppProps {
 	/** --resume: the Sessions screen (true), or that session's overview (an ID). */
 	readonly resume?: string | true;
 	readonly onExit: (outcome: WizardOutcome) => void;
+	/** Explain what Azure does at each scenario, step and result; on by default in demo mode (--explain). */
+	readonly explain?: boolean;
+	/** The connection's requests, shown behind each step (b on the run and summary screens). */
+	readonly requestLog?: RequestLog;
 }
 
 function answeredItems(state: WizardState, user: SignedInUser): AnsweredItem[] {
@@ -78,8 +83,10 @@ function answeredItems(state: WizardState, user: SignedInUser): AnsweredItem[] {
 	return items;
 }
 
-export function App({connection, store, resume, onExit, outputDirectory, replicationTiming}: AppProps) {
+export function App({connection, store, resume, onExit, outputDirectory, replicationTiming, explain, requestLog}: AppProps) {
 	const {exit} = useApp();
+	const [isExplaining, setExplaining] = useState(explain ?? connection.mode === 'demo');
+	const explaining = {isExplaining, onToggleExplaining: useCallback(() => setExplaining((value) => !value), [])};
 	const {gateway, user} = connection;
 	const [state, dispatch] = useReducer(wizardReducer, resume === undefined ? initialWizardState : sessionsWizardState);
 	const session = useRef<Session | undefined>(undefined);
@@ -373,6 +380,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 			screen = state.workspace ? (
 				<Scenario
 					workspace={state.workspace}
+					{...explaining}
 					onChosen={(scenarioId) => {
 						save({scenarioId, answers: {}, planConfirmed: undefined});
 						dispatch({type: 'scenario-chosen', scenarioId});
@@ -404,6 +412,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 				<PlanReview
 					plan={plan}
 					gateway={gateway}
+					{...explaining}
 					onConfirm={() => {
 						save({planConfirmed: true});
 						session.current?.savePlan(plan);
@@ -433,6 +442,8 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 				<Run
 					key={state.runAttempt}
 					plan={plan}
+					{...explaining}
+					{...(requestLog ? {requestLog} : {})}
 					{...(session.current ? {journal: session.current} : {})}
 					onFinished={onRunFinished}
 					onQuit={quit}
@@ -446,6 +457,9 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 				scenario && state.runResult && state.preparation?.kind === 'ready' ? (
 					<Summary
 						title={plan?.title ?? scenario.title}
+						scenarioId={scenario.id}
+						{...explaining}
+						{...(requestLog ? {requestLog} : {})}
 						result={state.runResult}
 						summary={scenario.summarize(state.preparation.facts, state.answers, state.runResult)}
 						files={plan ? filesOf(plan, state.runResult) : []}

@@ -2,10 +2,12 @@ import {useState} from 'react';
 import {Box, Text} from 'ink';
 import {toAzureFailure, type AzureFailure} from '../src/azure/errors.js';
 import type {AzureGateway} from '../src/azure/gateway.js';
+import {narrationForStep} from '../src/narration/narration.js';
 import {commandLines, type Plan} from '../src/plan/plan.js';
 import {preflight, type StepPreflight} from '../src/plan/preflight.js';
 import {Footer} from './components/Footer.js';
 import {Loading} from './components/Loading.js';
+import {NarrationText} from './components/NarrationText.js';
 import {keyHints, useNavigationKeys} from './keys.js';
 import {useAsync} from './use-async.js';
 
@@ -17,7 +19,13 @@ export interface PlanReviewProps {
 	readonly onExport?: (overwrite: boolean) => Promise<readonly string[]>;
 	readonly onBack: () => void;
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
+	/** Say under each step what Azure does and why (demo mode, --explain). */
+	readonly isExplaining?: boolean;
+	readonly onToggleExplaining?: () => void;
 }
+
+/** Plans longer than this get one cut line of explanation per step, so the review fits a terminal. */
+const fullNarrationSteps = 4;
 
 function lastSegments(scope: string): string {
 	return scope.split('/').slice(-2).join('/');
@@ -45,7 +53,7 @@ function PreflightLine({result}: {readonly result?: StepPreflight}) {
 
 type ExportView = {readonly status: 'writing'} | {readonly status: 'written'; readonly paths: readonly string[]} | {readonly status: 'failed'; readonly failure: AzureFailure};
 
-export function PlanReview({plan, gateway, onConfirm, onExport, onBack, onQuit}: PlanReviewProps) {
+export function PlanReview({plan, gateway, onConfirm, onExport, onBack, onQuit, isExplaining = false, onToggleExplaining}: PlanReviewProps) {
 	const [exported, setExported] = useState<ExportView | undefined>();
 	const startExport = (overwrite: boolean) => {
 		if (!onExport || exported?.status === 'writing') return;
@@ -60,6 +68,7 @@ export function PlanReview({plan, gateway, onConfirm, onExport, onBack, onQuit}:
 		onQuit,
 		onKey: (input, key) => {
 			if (key.return) onConfirm();
+			else if (input === '?' && onToggleExplaining) onToggleExplaining();
 			else if (input === 'e') startExport(false);
 			else if (input === 'E' && exported?.status === 'failed' && exported.failure.code === 'ExportFileExists') startExport(true);
 		},
@@ -95,6 +104,9 @@ export function PlanReview({plan, gateway, onConfirm, onExport, onBack, onQuit}:
 						))}
 						{step.note ? <Text dimColor>{step.note}</Text> : null}
 						{step.requires?.length ? <PreflightLine {...(results[step.id] ? {result: results[step.id]} : {})} /> : null}
+						{isExplaining && narrationForStep(plan.scenarioId, step) ? (
+							<NarrationText narration={narrationForStep(plan.scenarioId, step)!} isCompact={plan.steps.length > fullNarrationSteps} />
+						) : null}
 					</Box>
 				</Box>
 			))}
@@ -119,7 +131,15 @@ export function PlanReview({plan, gateway, onConfirm, onExport, onBack, onQuit}:
 					{exported.failure.code === 'ExportFileExists' ? ' Press E to replace it.' : ''}
 				</Text>
 			) : null}
-			<Footer hints={['Enter run the plan', ...(onExport ? ['e export as az script'] : []), keyHints.back, keyHints.quit]} />
+			<Footer
+				hints={[
+					'Enter run the plan',
+					...(onExport ? ['e export as az script'] : []),
+					...(onToggleExplaining ? [isExplaining ? '? hide explanations' : '? explain'] : []),
+					keyHints.back,
+					keyHints.quit,
+				]}
+			/>
 		</Box>
 	);
 }

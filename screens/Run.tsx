@@ -1,17 +1,27 @@
 import {useEffect, useReducer, useState} from 'react';
 import {Box, Text} from 'ink';
 import Spinner from 'ink-spinner';
+import type {RequestLog} from '../src/azure/request-log.js';
+import {narrationForOutcome, narrationForStep} from '../src/narration/narration.js';
 import type {Plan} from '../src/plan/plan.js';
 import {runPlan, type RunResult, type StepJournal} from '../src/plan/runner.js';
+import {behindStepReducer, initialBehindStep} from './behind-step-state.js';
+import {BehindTheStep} from './components/BehindTheStep.js';
 import {Footer} from './components/Footer.js';
+import {NarrationText} from './components/NarrationText.js';
 import {keyHints, useNavigationKeys} from './keys.js';
-import {describeProgress, formatElapsed, initialRunView, runViewReducer, type StepView} from './run-state.js';
+import {describeProgress, focusedStepIndex, formatElapsed, initialRunView, runViewReducer, type StepView} from './run-state.js';
 
 export interface RunProps {
 	readonly plan: Plan;
 	readonly journal?: StepJournal;
 	readonly onFinished: (result: RunResult) => void;
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
+	/** Show what Azure does at the step under way (demo mode, --explain). */
+	readonly isExplaining?: boolean;
+	readonly onToggleExplaining?: () => void;
+	/** b: the requests behind a step. */
+	readonly requestLog?: RequestLog;
 }
 
 function StepRow({step, now}: {readonly step: StepView; readonly now: number}) {
@@ -49,21 +59,49 @@ function StepRow({step, now}: {readonly step: StepView; readonly now: number}) {
 	}
 }
 
+/** What the focused step does, or once it finished, what its outcome means. */
+function StepNarration({scenarioId, step}: {readonly scenarioId: string; readonly step: StepView}) {
+	const narration = narrationForStep(scenarioId, step);
+	if (!narration) return null;
+	const outcome = narrationForOutcome(scenarioId, {stepId: step.id, state: step.state});
+	return (
+		<Box paddingLeft={2}>
+			<NarrationText narration={narration} {...(outcome ? {text: outcome} : {})} />
+		</Box>
+	);
+}
+
 /** Shows any plan's run, live. The run keeps going on Azure's side if the user quits. */
-export function Run({plan, journal, onFinished, onQuit}: RunProps) {
+export function Run({plan, journal, onFinished, onQuit, isExplaining = false, onToggleExplaining, requestLog}: RunProps) {
 	const [steps, dispatch] = useReducer(runViewReducer, plan, initialRunView);
 	const [now, setNow] = useState(Date.now());
-	useNavigationKeys({onQuit});
+	const [behind, dispatchBehind] = useReducer(behindStepReducer, initialBehindStep);
+	const focused = focusedStepIndex(steps);
+	useNavigationKeys({
+		onQuit,
+		onKey: (input, key) => {
+			if (input === '?' && onToggleExplaining) onToggleExplaining();
+			else if (input === 'b' && requestLog) dispatchBehind({type: 'toggle', defaultIndex: focused});
+			else if (key.upArrow || input === 'k') dispatchBehind({type: 'move', delta: -1, count: steps.length});
+			else if (key.downArrow || input === 'j') dispatchBehind({type: 'move', delta: 1, count: steps.length});
+		},
+	});
 
 	useEffect(() => {
 		let mounted = true;
-		void runPlan(plan, {...(journal ? {journal} : {}), onEvent: (event) => mounted && dispatch(event)}).then(
+		void runPlan(plan, {
+			...(journal ? {journal} : {}),
+			onEvent: (event) => {
+				requestLog?.observe(event);
+				if (mounted) dispatch(event);
+			},
+		}).then(
 			(result) => mounted && onFinished(result),
 		);
 		return () => {
 			mounted = false;
 		};
-	}, [plan, journal, onFinished]);
+	}, [plan, journal, onFinished, requestLog]);
 
 	const isRunning = steps.some((step) => step.state === 'running');
 	useEffect(() => {
@@ -75,10 +113,22 @@ export function Run({plan, journal, onFinished, onQuit}: RunProps) {
 	return (
 		<Box flexDirection="column">
 			<Text bold>Running: {plan.title}</Text>
-			{steps.map((step) => (
-				<StepRow key={step.id} step={step} now={now} />
+			{steps.map((step, index) => (
+				<Box key={step.id} flexDirection="column">
+					<StepRow step={step} now={now} />
+					{isExplaining && index === focused ? <StepNarration scenarioId={plan.scenarioId} step={step} /> : null}
+				</Box>
 			))}
-			<Footer hints={['q quit (the session is saved; resume later)']} />
+			{behind.isOpen && requestLog && steps[behind.index] ? (
+				<BehindTheStep step={steps[behind.index]!} position={{index: behind.index, count: steps.length}} requestLog={requestLog} />
+			) : null}
+			<Footer
+				hints={[
+					...(behind.isOpen ? ['↑↓ step', 'b hide requests'] : requestLog ? ['b requests behind the step'] : []),
+					...(onToggleExplaining ? [isExplaining ? '? hide explanations' : '? explain'] : []),
+					'q quit (the session is saved; resume later)',
+				]}
+			/>
 		</Box>
 	);
 }

@@ -1,8 +1,10 @@
 import {useState} from 'react';
 import {Box, Text} from 'ink';
 import type {WorkspaceSummary} from '../src/azure/gateway.js';
+import {narrationFor} from '../src/narration/narration.js';
 import {scenarios} from '../src/scenarios/index.js';
 import {Footer} from './components/Footer.js';
+import {NarrationText} from './components/NarrationText.js';
 import {SelectList} from './components/SelectList.js';
 import {keyHints, useNavigationKeys} from './keys.js';
 
@@ -11,12 +13,16 @@ export interface ScenarioProps {
 	readonly onChosen: (scenarioId: string) => void;
 	readonly onBack: () => void;
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
+	/** Tell the highlighted scenario's story: what Azure does by itself and what it does not (demo mode, --explain). */
+	readonly isExplaining?: boolean;
+	readonly onToggleExplaining?: () => void;
 }
 
-export function Scenario({workspace, onChosen, onBack, onQuit}: ScenarioProps) {
-	useNavigationKeys({onBack, onQuit});
+export function Scenario({workspace, onChosen, onBack, onQuit, isExplaining = false, onToggleExplaining}: ScenarioProps) {
+	useNavigationKeys({onBack, onQuit, onKey: (input) => input === '?' && onToggleExplaining?.()});
 	const [highlightedId, setHighlightedId] = useState(scenarios[0]?.id);
 	const highlighted = scenarios.find((scenario) => scenario.id === highlightedId);
+	const story = highlighted && isExplaining ? narrationFor(highlighted.id) : undefined;
 	return (
 		<Box flexDirection="column">
 			<Text bold>What do you want to set up on {workspace.name}?</Text>
@@ -34,9 +40,16 @@ export function Scenario({workspace, onChosen, onBack, onQuit}: ScenarioProps) {
 					<Text dimColor>
 						From document {highlighted.source.document}, “{highlighted.source.section}”
 					</Text>
+					{story ? (
+						<Box marginTop={1}>
+							<NarrationText narration={story} />
+						</Box>
+					) : null}
 				</Box>
 			) : null}
-			<Footer hints={[keyHints.move, keyHints.select, keyHints.back, keyHints.quit]} />
+			<Footer
+				hints={[keyHints.move, keyHints.select, ...(onToggleExplaining ? [isExplaining ? '? hide explanations' : '? explain'] : []), keyHints.back, keyHints.quit]}
+			/>
 		</Box>
 	);
 }

@@ -1,9 +1,14 @@
-import {useState} from 'react';
+import {useReducer, useState} from 'react';
 import {Box, Text} from 'ink';
+import type {RequestLog} from '../src/azure/request-log.js';
+import {narrationFor, narrationForOutcome, narrationForStep} from '../src/narration/narration.js';
 import type {RunResult} from '../src/plan/runner.js';
 import type {Summary as ScenarioSummary} from '../src/scenarios/scenario.js';
+import {behindStepReducer, initialBehindStep} from './behind-step-state.js';
+import {BehindTheStep} from './components/BehindTheStep.js';
 import {FailureMessage} from './components/FailureMessage.js';
 import {Footer} from './components/Footer.js';
+import {NarrationText} from './components/NarrationText.js';
 import {keyHints, useNavigationKeys} from './keys.js';
 
 export interface SummaryProps {
@@ -19,6 +24,12 @@ export interface SummaryProps {
 	/** Saves the answers as a file for `aml-identity run`; resolves to its path. */
 	readonly onSaveAnswers?: () => Promise<string>;
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
+	/** For the explanations: what the outcome means and what to remember (demo mode, --explain). */
+	readonly scenarioId?: string;
+	readonly isExplaining?: boolean;
+	readonly onToggleExplaining?: () => void;
+	/** b: the requests behind each step. */
+	readonly requestLog?: RequestLog;
 }
 
 function Section({title, lines, color}: {readonly title: string; readonly lines: readonly string[]; readonly color?: string}) {
@@ -37,13 +48,61 @@ function Section({title, lines, color}: {readonly title: string; readonly lines:
 	);
 }
 
-export function Summary({title, result, summary, files, missingPermissions = [], onFinish, onRetry, onSaveAnswers, onQuit}: SummaryProps) {
+/** Why each step went as it did (Azure had done it, or had not), and what to remember. */
+function Explanations({scenarioId, result}: {readonly scenarioId: string; readonly result: RunResult}) {
+	const scenario = narrationFor(scenarioId);
+	const outcomes = result.steps.flatMap((step) => {
+		const narration = narrationForStep(scenarioId, {id: step.stepId});
+		const text = narrationForOutcome(scenarioId, step);
+		return narration && text ? [{key: step.stepId, narration, text}] : [];
+	});
+	if (!scenario && outcomes.length === 0) return null;
+	return (
+		<Box flexDirection="column" marginTop={1}>
+			<Text bold color="magenta">
+				What happened in Azure
+			</Text>
+			{outcomes.map(({key, narration, text}) => (
+				<Box key={key} paddingLeft={2}>
+					<NarrationText narration={narration} text={text} />
+				</Box>
+			))}
+			{scenario ? (
+				<Box paddingLeft={2}>
+					<NarrationText narration={scenario.takeaway} />
+				</Box>
+			) : null}
+		</Box>
+	);
+}
+
+export function Summary({
+	title,
+	result,
+	summary,
+	files,
+	missingPermissions = [],
+	onFinish,
+	onRetry,
+	onSaveAnswers,
+	onQuit,
+	scenarioId,
+	isExplaining = false,
+	onToggleExplaining,
+	requestLog,
+}: SummaryProps) {
 	const [saved, setSaved] = useState<string | undefined>();
+	const [behind, dispatchBehind] = useReducer(behindStepReducer, initialBehindStep);
 	const failed = result.steps.find((step) => step.state === 'failed');
+	const lastRan = Math.max(0, result.steps.length - 1);
 	useNavigationKeys({
 		onQuit,
 		onKey: (input, key) => {
-			if (key.return) onFinish();
+			if (input === '?' && onToggleExplaining) onToggleExplaining();
+			else if (input === 'b' && requestLog) dispatchBehind({type: 'toggle', defaultIndex: lastRan});
+			else if (behind.isOpen && (key.upArrow || input === 'k')) dispatchBehind({type: 'move', delta: -1, count: result.steps.length});
+			else if (behind.isOpen && (key.downArrow || input === 'j')) dispatchBehind({type: 'move', delta: 1, count: result.steps.length});
+			else if (key.return) onFinish();
 			else if (input === 'r' && failed) onRetry();
 			else if (input === 's' && onSaveAnswers) {
 				onSaveAnswers().then(
@@ -68,12 +127,29 @@ export function Summary({title, result, summary, files, missingPermissions = [],
 			<Section title="Already in place" lines={summary.alreadyInPlace} />
 			<Section title="Files written" lines={files} />
 			<Section title="Next steps" lines={failed ? [] : summary.nextSteps} />
+			{isExplaining && scenarioId ? <Explanations scenarioId={scenarioId} result={result} /> : null}
+			{behind.isOpen && requestLog && result.steps[behind.index] ? (
+				<BehindTheStep
+					step={{id: result.steps[behind.index]!.stepId, title: result.steps[behind.index]!.title}}
+					position={{index: behind.index, count: result.steps.length}}
+					requestLog={requestLog}
+				/>
+			) : null}
 			{saved ? (
 				<Box marginTop={1}>
 					<Text color="cyan">{saved}</Text>
 				</Box>
 			) : null}
-			<Footer hints={[keyHints.finish, ...(failed ? [keyHints.retry] : []), ...(onSaveAnswers ? ['s save answers'] : []), keyHints.quit]} />
+			<Footer
+				hints={[
+					keyHints.finish,
+					...(failed ? [keyHints.retry] : []),
+					...(onSaveAnswers ? ['s save answers'] : []),
+					...(behind.isOpen ? ['↑↓ step', 'b hide requests'] : requestLog ? ['b requests behind the steps'] : []),
+					...(onToggleExplaining ? [isExplaining ? '? hide explanations' : '? explain'] : []),
+					keyHints.quit,
+				]}
+			/>
 		</Box>
 	);
 }

@@ -48,3 +48,11 @@ export function formatElapsed(ms: number): string {
 	const seconds = ms / 1000;
 	return seconds < 60 ? `${seconds.toFixed(1)}s` : `${Math.floor(seconds / 60)}m ${Math.round(seconds % 60)}s`;
 }
+
+/** The step the screen is about: the one running, else the last that ran, else the first. */
+export function focusedStepIndex(steps: readonly StepView[]): number {
+	const running = steps.findIndex((step) => step.state === 'running');
+	if (running >= 0) return running;
+	const ran = steps.map((step) => step.state !== 'pending').lastIndexOf(true);
+	return Math.max(0, ran);
+}

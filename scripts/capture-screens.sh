@@ -9,7 +9,7 @@ socket="aml-identity-capture-$$"
 trap 'tmux -L "$socket" kill-server 2>/dev/null || true; rm -rf "$home"' EXIT
 mkdir -p "$out"
 
-tmux -L "$socket" new-session -d -s demo -x 110 -y 32 \
+tmux -L "$socket" new-session -d -s demo -x 110 -y 50 \
 	"env -u CI AML_IDENTITY_HOME=$home AML_IDENTITY_DEMO_LRO_MS=6000 node dist/bundle/aml-identity.js demo; sleep 30"
 
 screen() { tmux -L "$socket" capture-pane -p -t demo; }
@@ -33,4 +33,5 @@ press Enter; wait_for 'Yes, I do not'; save 04-options
 press Down Enter; wait_for 'Plan:'; save 05-plan
 press Enter; wait_for 'operation InProgress'; save 06-run
 wait_for 'complete and verified'; save 07-summary
+press b; wait_for 'Behind step'; save 08-behind
 press Enter

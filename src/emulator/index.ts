@@ -4,6 +4,7 @@
  */
 import {DEMO_TENANT} from './seed.js';
 import {createScaledSeedState, type DemoScale} from './seed-scale.js';
+import {presetState} from './presets.js';
 import {emptyState, loadStateFile, saveStateFile, type EmulatorState} from './state.js';
 
 export {startEmulator, PROVIDERS, type EmulatorOptions, type RecordedRequest, type RunningEmulator} from './server.js';
@@ -14,10 +15,15 @@ export function readEmulatorState(stateDir: string): EmulatorState | undefined {
 	return loadStateFile(stateDir, emptyState(DEMO_TENANT.tenantId));
 }
 
-/** Write a freshly seeded tenant to `${stateDir}/state.json` (the `demo --reset` command). */
-export function resetEmulatorState(stateDir: string, scale: DemoScale = 'default'): void {
-	saveStateFile(stateDir, createScaledSeedState(scale));
+/**
+ * Write a freshly seeded tenant to `${stateDir}/state.json` (the `demo --reset` command), at the
+ * scale asked for, with a preset's changes if named.
+ */
+export function resetEmulatorState(stateDir: string, preset?: string, scale: DemoScale = 'default'): void {
+	saveStateFile(stateDir, presetState(preset, createScaledSeedState(scale)));
 }
+
+export {PRESETS, findPreset, presetState, type Preset} from './presets.js';
 
 export * from './seed.js';
 export {SEED_IDENTITIES, SEED_AKS, SEED_KEY_VAULT_RBAC, SEED_ROLE_ASSIGNMENTS, userAssignedIdentityId, type SeedIdentity} from './seed-identity.js';
