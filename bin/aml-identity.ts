@@ -249,38 +249,10 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 		}
 	}
 
-	type Started = Awaited<ReturnType<(typeof import('../src/azure/connect.js'))['connectToDemoTenant']>>;
-	let started: Promise<Started>;
-	let connection;
-	if (demoOptions) {
-		let startTenant!: () => void;
-		started = new Promise<void>((resolveStart) => (startTenant = resolveStart)).then(async () => {
-			const {connectToDemoTenant} = await import('../src/azure/connect.js');
-			return connectToDemoTenant({...demoOptions, trace: observers});
-		});
-		connection = {
-			gateway: deferredGateway(started.then((tenant) => tenant.gateway)),
-			user: {name: DEMO_TENANT.user.name, account: DEMO_TENANT.user.upn, tenantId: DEMO_TENANT.tenantId, objectId: DEMO_TENANT.user.objectId},
-			label: DEMO_LABEL,
-			mode: 'demo' as const,
-		};
-		// After the first frame is on screen (a macrotask later), not before.
-		setTimeout(startTenant, 0);
-	} else {
-		const {connectToAzure} = await import('../src/azure/connect.js');
-		process.stdout.write('Signing in to Azure (environment, managed identity, Azure CLI, …)\n');
-		try {
-			const azure = await connectToAzure({...(await signInOptions()), trace: observers, ...(cli.flags.subscription ? {subscription: cli.flags.subscription} : {})});
-			started = Promise.resolve(azure);
-			connection = azure;
-		} catch (error) {
-			fail(await connectionFailure(error), 1);
-		}
-	}
 	type Outcome = Parameters<Parameters<typeof App>[0]['onExit']>[0];
 	let outcome: Outcome | undefined;
 	const resume = cli.flags.resume === undefined ? undefined : cli.flags.resume === '' ? true : cli.flags.resume;
-	const instance = render(
+	const wizard = (connection: Parameters<typeof App>[0]['connection']) =>
 		createElement(App, {
 			connection,
 			store,
@@ -292,9 +264,51 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 			onExit: (value: Outcome) => {
 				outcome = value;
 			},
-		}),
-		{exitOnCtrlC: false},
-	);
+		});
+
+	type Started = {close(): Promise<void>};
+	let started: Promise<Started>;
+	let root;
+	if (demoOptions) {
+		let startTenant!: () => void;
+		started = new Promise<void>((resolveStart) => (startTenant = resolveStart)).then(async () => {
+			const {connectToDemoTenant} = await import('../src/azure/connect.js');
+			return connectToDemoTenant({...demoOptions, trace: observers});
+		});
+		root = wizard({
+			gateway: deferredGateway(started.then((tenant) => (tenant as Awaited<ReturnType<(typeof import('../src/azure/connect.js'))['connectToDemoTenant']>>).gateway)),
+			user: {name: DEMO_TENANT.user.name, account: DEMO_TENANT.user.upn, tenantId: DEMO_TENANT.tenantId, objectId: DEMO_TENANT.user.objectId},
+			label: DEMO_LABEL,
+			mode: 'demo' as const,
+		});
+		// After the first frame is on screen (a macrotask later), not before.
+		setTimeout(startTenant, 0);
+	} else {
+		// Signing in happens on screen: what is tried, a device code when asked for, the tenant, failures with their fixes.
+		const [{connectToAzure}, {SignIn}, options] = await Promise.all([import('../src/azure/connect.js'), import('../screens/SignIn.js'), signInOptions()]);
+		const lastUsed = store.list().sessions.find((session) => session.mode === 'azure' && session.choices.subscription)?.choices.subscription?.id;
+		started = Promise.resolve({close: async () => {}});
+		root = createElement(SignIn, {
+			signIn: (request) =>
+				connectToAzure({
+					...options,
+					...(request.deviceCode ? {auth: 'device-code' as const} : {}),
+					...(request.tenantId ? {tenantId: request.tenantId} : {}),
+					onDeviceCode: request.onDeviceCode,
+					abortSignal: request.signal,
+					trace: observers,
+					...(cli.flags.subscription ? {subscription: cli.flags.subscription} : {}),
+					...(lastUsed ? {lastUsedSubscriptionId: lastUsed} : {}),
+				}),
+			tenantChosen: Boolean(cli.flags.tenant),
+			onQuit: (reason) => {
+				outcome = {kind: 'quit', reason};
+				instance.unmount();
+			},
+			children: (connection) => wizard(connection),
+		});
+	}
+	const instance = render(root, {exitOnCtrlC: false});
 	// The demo tenant could not start (a damaged state file, say): leave the screen, say why and what to do.
 	started.catch(async (error: unknown) => {
 		const message = await connectionFailure(error);
