@@ -287,12 +287,15 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 		// Signing in happens on screen: what is tried, a device code when asked for, the tenant, failures with their fixes.
 		const [{connectToAzure}, {SignIn}, options] = await Promise.all([import('../src/azure/connect.js'), import('../screens/SignIn.js'), signInOptions()]);
 		const lastUsed = store.list().sessions.find((session) => session.mode === 'azure' && session.choices.subscription)?.choices.subscription?.id;
+		// A resumed session signs in to the tenant it was made in (unless --tenant says otherwise).
+		const resumedTenant = typeof resume === 'string' && !cli.flags.tenant ? store.find(resume)?.choices.tenantId : undefined;
 		started = Promise.resolve({close: async () => {}});
 		root = createElement(SignIn, {
 			signIn: (request) =>
 				connectToAzure({
 					...options,
 					...(request.deviceCode ? {auth: 'device-code' as const} : {}),
+					...(resumedTenant ? {tenantId: resumedTenant} : {}),
 					...(request.tenantId ? {tenantId: request.tenantId} : {}),
 					onDeviceCode: request.onDeviceCode,
 					abortSignal: request.signal,
@@ -300,7 +303,7 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 					...(cli.flags.subscription ? {subscription: cli.flags.subscription} : {}),
 					...(lastUsed ? {lastUsedSubscriptionId: lastUsed} : {}),
 				}),
-			tenantChosen: Boolean(cli.flags.tenant),
+			tenantChosen: Boolean(cli.flags.tenant ?? resumedTenant),
 			onQuit: (reason) => {
 				outcome = {kind: 'quit', reason};
 				instance.unmount();

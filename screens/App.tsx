@@ -287,6 +287,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 					unreadable={unreadable}
 					onStart={() => {
 						session.current = store.create(connection.mode);
+						if (connection.mode === 'azure' && connection.user.tenantId) session.current.saveChoices({tenantId: connection.user.tenantId});
 						dispatch({type: 'start'});
 					}}
 					onResume={(record) => {

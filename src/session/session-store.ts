@@ -15,6 +15,8 @@ export interface SessionChoices {
 	readonly answers?: Readonly<Record<string, boolean | string>>;
 	/** Set when the user confirmed the plan: a resumed session goes straight to the run. */
 	readonly planConfirmed?: boolean;
+	/** The Microsoft Entra tenant signed in to (Azure mode): resuming signs in to the same one. */
+	readonly tenantId?: string;
 }
 
 /** The plan as the user confirmed it: what the Sessions screen shows for a session without asking Azure. */

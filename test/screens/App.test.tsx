@@ -99,6 +99,24 @@ describe('the wizard', () => {
 		expect(azure.writes()).toEqual([]);
 	});
 
+	it('in Azure mode, a new session remembers the tenant signed in to, so resuming signs in to the same one', async () => {
+		azure = await startEmulatedAzure();
+		const store = new SessionStore(mkdtempSync(join(tmpdir(), 'aml-identity-app-')));
+		const rendered = render(
+			<App
+				connection={{gateway: azure.gateway, user: {name: 'Ada Lovelace', tenantId: SEED.tenantId}, label: 'Azure Resource Manager', mode: 'azure', signedInVia: 'Azure CLI'}}
+				store={store}
+				outputDirectory={mkdtempSync(join(tmpdir(), 'aml-identity-output-'))}
+				onExit={() => {}}
+			/>,
+		);
+		await waitForFrame(rendered.lastFrame, 'Signed in as Ada Lovelace via Azure CLI');
+		await settle();
+		rendered.stdin.write(keys.enter);
+		await waitForFrame(rendered.lastFrame, 'Choose a subscription');
+		expect(store.list().sessions[0]?.choices.tenantId).toBe(SEED.tenantId);
+	});
+
 	it('q quits and keeps the session', async () => {
 		azure = await startEmulatedAzure();
 		const store = new SessionStore(mkdtempSync(join(tmpdir(), 'aml-identity-app-')));

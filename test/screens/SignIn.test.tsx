@@ -78,6 +78,36 @@ describe('signing in to Azure on screen', () => {
 		expect(tenantsAsked).toEqual([undefined]);
 	});
 
+	it('a wrong client secret gets its own screen: the code, what was tried, and the fix', async () => {
+		emulator = await startEmulator();
+		const target = emulator;
+		const {DEMO_SERVICE_PRINCIPAL} = await import('../../src/emulator/entra-id.js');
+		const {lastFrame} = render(
+			<SignIn
+				signIn={(request) =>
+					connectToAzure({
+						resourceManagerEndpoint: target.url,
+						authorityHost: target.url,
+						caCertPem: target.caCertPem,
+						auth: 'env',
+						env: {AZURE_TENANT_ID: SEED.tenantId, AZURE_CLIENT_ID: DEMO_SERVICE_PRINCIPAL.appId, AZURE_CLIENT_SECRET: 'not-the-secret'},
+						onDeviceCode: request.onDeviceCode,
+						abortSignal: request.signal,
+					})
+				}
+				tenantChosen
+				onQuit={() => {}}
+			>
+				{() => <Text>never</Text>}
+			</SignIn>,
+		);
+		const frame = flat(await waitForFrame(lastFrame, 'Could not sign in to Azure (InvalidClientCredentials)'));
+		expect(frame).toContain('• environment variables:');
+		expect(frame).toContain('AZURE_CLIENT_SECRET');
+		expect(frame).toContain('r retry · q quit');
+		expect(frame).not.toContain('d sign in with a device code'); // the credentials were found, just wrong
+	});
+
 	it('Esc cancels a device-code wait, and the screen says so with the next step', async () => {
 		emulator = await startEmulator();
 		const {stdin, lastFrame} = render(
