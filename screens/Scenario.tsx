@@ -39,6 +39,7 @@ export function Scenario({workspace, onChosen, onBack, onQuit, isExplaining = fa
 					{highlighted.caveat ? <Text color="yellow">⚠ {highlighted.caveat}</Text> : null}
 					<Text dimColor>
 						From document {highlighted.source.document}, “{highlighted.source.section}”
+						{highlighted.source.inEnglish ? ` (“${highlighted.source.inEnglish}”)` : ''}
 					</Text>
 					{story ? (
 						<Box marginTop={1}>

@@ -67,7 +67,11 @@ export const managedEnvironmentScenario: Scenario<ManagedEnvironmentFacts> = {
 	title: 'Build a managed environment from a private ACR base image',
 	description:
 		'A user-assigned identity with AcrPull on the private registry, Managed Identity Operator for the workspace identity on it, and a workspace connection to the registry, so Azure ML builds environments on your base image.',
-	source: {document: '001', section: 'Build Azure Machine Learning managed environment into base image from private ACR'},
+	source: {
+		document: '001',
+		section: 'Een door Azure Machine Learning beheerde omgeving bouwen in de basisinstallatiekopie van een persoonlijke ACR voor training of deductie',
+		inEnglish: 'Build an Azure Machine Learning managed environment into a base image from a private ACR for training or inference',
+	},
 	answerKeys: ['registry', 'buildIdentity', 'buildIdentityName', 'image'],
 	caveat: unsupportedCaveat,
 

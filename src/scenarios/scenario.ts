@@ -6,7 +6,10 @@ import type {ReplicationTiming} from '../steps/role-assignment.js';
 /** Where in the source documents (../shared/seeds/) a scenario's procedure comes from. */
 export interface DocumentSource {
 	readonly document: string;
+	/** The heading as the document has it (word for word, so it can be found there). */
 	readonly section: string;
+	/** The heading in English, for a document in another language. */
+	readonly inEnglish?: string;
 }
 
 interface QuestionBase {
