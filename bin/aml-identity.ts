@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import {appendFileSync, readFileSync} from 'node:fs';
+import {parseArgs} from 'node:util';
 import {resolve} from 'node:path';
 import {homeDirectory, emulatorDirectory, sessionsDirectory} from '../src/paths.js';
 import {presetHelpLines} from '../src/emulator/preset-list.js';
@@ -70,42 +71,74 @@ ${presetHelpLines()}
   Keys: arrows or j/k move · / filter · Enter select · Esc back · q or Ctrl+C quit (the session is kept)
 `;
 
-// --version and --help alone print what meow would, without loading meow (start-up budget: 150 ms).
+// Node's own argument parser: nothing to load at start-up (the start-up budget is 150 ms).
 // package.json is two levels up from both dist/bin/ (tsc) and dist/bundle/ (the published binary).
-const onlyArgument = process.argv.length === 3 ? process.argv[2] : undefined;
-if (onlyArgument === '--version' || onlyArgument === '--help') {
+function printAndExit(what: 'version' | 'help'): never {
 	const {version, description} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string; description: string};
-	process.stdout.write(onlyArgument === '--version' ? `${version}\n` : `\n  ${description}\n\n${help.replace(/^\n+|\s+$/g, '')}\n\n`);
+	process.stdout.write(what === 'version' ? `${version}\n` : `\n  ${description}\n\n${help.replace(/^\n+|\s+$/g, '')}\n\n`);
 	process.exit(0);
 }
 
-const {default: meow} = await import('meow');
-const cli = meow(help, {
-	importMeta: import.meta,
-	flags: {
-		resume: {type: 'string'},
-		trace: {type: 'string'},
-		auth: {type: 'string'},
-		tenant: {type: 'string'},
-		cloud: {type: 'string'},
-		output: {type: 'string'},
-		port: {type: 'string'},
-		reset: {type: 'boolean', default: false},
-		scenario: {type: 'string'},
-		subscription: {type: 'string'},
-		workspace: {type: 'string'},
-		answers: {type: 'string'},
-		yes: {type: 'boolean', default: false},
-		dryRun: {type: 'boolean', default: false},
-		json: {type: 'boolean', default: false},
-		demo: {type: 'boolean', default: false},
-		force: {type: 'boolean', default: false},
-		explain: {type: 'boolean'},
-		preset: {type: 'string'},
-		autoplay: {type: 'boolean', default: false},
-		pace: {type: 'string'},
-	},
-});
+const stringFlags = ['resume', 'trace', 'auth', 'tenant', 'cloud', 'output', 'port', 'scenario', 'subscription', 'workspace', 'answers', 'preset', 'pace'] as const;
+const booleanFlags = ['reset', 'yes', 'dry-run', 'json', 'demo', 'force', 'explain', 'autoplay', 'help', 'version'] as const;
+
+function parseCommandLine(argv: readonly string[]) {
+	// --resume alone (no ID) means "the saved sessions"; --no-explain turns narration off.
+	const args: string[] = [];
+	let noExplain = false;
+	argv.forEach((arg, index) => {
+		if (arg === '--no-explain') noExplain = true;
+		else if (arg === '--resume' && (argv[index + 1] === undefined || argv[index + 1]!.startsWith('-'))) args.push('--resume=');
+		else args.push(arg);
+	});
+	let parsed;
+	try {
+		parsed = parseArgs({
+			args,
+			allowPositionals: true,
+			options: Object.fromEntries([
+				...stringFlags.map((name) => [name, {type: 'string' as const}]),
+				...booleanFlags.map((name) => [name, {type: 'boolean' as const}]),
+			]),
+		});
+	} catch (error) {
+		process.stderr.write(`aml-identity: ${(error as Error).message.replace(/\. To specify a positional argument.*$/s, '.')} Run aml-identity --help to see the options.\n`);
+		process.exit(2);
+	}
+	const values = parsed.values as Record<string, string | boolean | undefined>;
+	if (values['help']) printAndExit('help');
+	if (values['version']) printAndExit('version');
+	const text = (name: (typeof stringFlags)[number]) => values[name] as string | undefined;
+	const flag = (name: (typeof booleanFlags)[number]) => values[name] === true;
+	return {
+		input: parsed.positionals,
+		flags: {
+			resume: text('resume'),
+			trace: text('trace'),
+			auth: text('auth'),
+			tenant: text('tenant'),
+			cloud: text('cloud'),
+			output: text('output'),
+			port: text('port'),
+			scenario: text('scenario'),
+			subscription: text('subscription'),
+			workspace: text('workspace'),
+			answers: text('answers'),
+			preset: text('preset'),
+			pace: text('pace'),
+			reset: flag('reset'),
+			yes: flag('yes'),
+			dryRun: flag('dry-run'),
+			json: flag('json'),
+			demo: flag('demo'),
+			force: flag('force'),
+			explain: noExplain ? false : values['explain'] === true ? true : undefined,
+			autoplay: flag('autoplay'),
+		},
+	};
+}
+
+const cli = parseCommandLine(process.argv.slice(2));
 
 function fail(message: string, code = 2): never {
 	process.stderr.write(`aml-identity: ${message}\n`);
