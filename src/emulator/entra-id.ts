@@ -213,7 +213,10 @@ export function createEntraId(state: EmulatorState, options: EntraOptions = {}):
 	const lifetime = options.tokenLifetimeSeconds ?? 3600;
 	const audiences = options.audiences ?? ARM_AUDIENCES;
 	const interval = options.deviceCodeIntervalSeconds ?? 1;
-	const {privateKey, publicKey} = generateKeyPairSync('rsa', {modulusLength: 2048});
+	// Made when the first token is signed or checked, not at start: an RSA key takes a few hundred
+	// milliseconds, and the demo (its fixed bearer token) never needs one.
+	let signingKey: {privateKey: KeyObject; publicKey: KeyObject} | undefined;
+	const keyPair = () => (signingKey ??= generateKeyPairSync('rsa', {modulusLength: 2048}));
 	const kid = base64url(randomBytes(12));
 	const identityHeader = randomUUID();
 	const deviceCodes = new Map<string, DeviceCodeRecord>();
@@ -231,7 +234,7 @@ export function createEntraId(state: EmulatorState, options: EntraOptions = {}):
 	const resolveTenant = (segment: string) =>
 		['organizations', 'common'].includes(segment.toLowerCase()) ? tenants.get(DEMO_TENANT.tenantId) : tenants.get(segment.toLowerCase());
 
-	const signJwt = (claims: Record<string, unknown>, key: KeyObject = privateKey) => {
+	const signJwt = (claims: Record<string, unknown>, key: KeyObject = keyPair().privateKey) => {
 		const header = base64url(JSON.stringify({typ: 'JWT', alg: 'RS256', kid}));
 		const payload = base64url(JSON.stringify(claims));
 		const signature = sign('sha256', Buffer.from(`${header}.${payload}`), key);
@@ -453,7 +456,7 @@ export function createEntraId(state: EmulatorState, options: EntraOptions = {}):
 	};
 
 	const keys = (): EntraResponse => {
-		const jwk = publicKey.export({format: 'jwk'});
+		const jwk = keyPair().publicKey.export({format: 'jwk'});
 		return {status: 200, body: {keys: [{kty: 'RSA', use: 'sig', kid, n: jwk.n, e: jwk.e}]}};
 	};
 
@@ -465,7 +468,7 @@ export function createEntraId(state: EmulatorState, options: EntraOptions = {}):
 		const header = decodeJson(headerPart);
 		const claims = decodeJson(payloadPart);
 		if (!header || !claims) throw tokenErrors.invalid();
-		const signed = header['alg'] === 'RS256' && verify('sha256', Buffer.from(`${headerPart}.${payloadPart}`), publicKey, Buffer.from(signaturePart, 'base64url'));
+		const signed = header['alg'] === 'RS256' && verify('sha256', Buffer.from(`${headerPart}.${payloadPart}`), keyPair().publicKey, Buffer.from(signaturePart, 'base64url'));
 		if (!signed) throw tokenErrors.signature();
 		const audience = String(claims['aud']);
 		if (!audiences.includes(audience)) throw tokenErrors.audience(audience, audiences);
