@@ -34,6 +34,7 @@ function lastSegments(scope: string): string {
 function PreflightLine({result}: {readonly result?: StepPreflight}) {
 	if (!result) return null;
 	if (result.status === 'allowed') return <Text color="green">✔ you are allowed to do this</Text>;
+	if (result.status === 'in-place') return <Text color="green">↷ already in place, so your permissions do not matter here: {result.detail}</Text>;
 	if (result.status === 'unknown') return <Text dimColor>? could not check your permissions: {result.reason}</Text>;
 	return (
 		<Box flexDirection="column">

@@ -12,6 +12,8 @@ export interface MissingPermission {
 export type StepPreflight =
 	| {readonly status: 'allowed'}
 	| {readonly status: 'denied'; readonly missing: readonly MissingPermission[]}
+	/** Not allowed, but its check finds the work already done: the run will skip it, and nothing is needed. */
+	| {readonly status: 'in-place'; readonly detail: string; readonly missing: readonly MissingPermission[]}
 	/** The permissions API could not answer (a subscription scope, or the call failed). */
 	| {readonly status: 'unknown'; readonly reason: string};
 
@@ -48,5 +50,16 @@ export async function preflight(plan: Plan, gateway: AzureGateway): Promise<Reco
 			}
 		}),
 	);
-	return Object.fromEntries(entries);
+	const results: Record<string, StepPreflight> = Object.fromEntries(entries);
+
+	// A refusal only matters for work still to do. A step's own (read-only) check tells, but only
+	// while every step before it is in place too: otherwise the run changes what the check reads.
+	const lastDenied = plan.steps.reduce((last, step, index) => (results[step.id]?.status === 'denied' ? index : last), -1);
+	for (const step of plan.steps.slice(0, lastDenied + 1)) {
+		const check = await step.check(() => {}).catch(() => undefined);
+		if (!check?.satisfied) break;
+		const result = results[step.id];
+		if (result?.status === 'denied') results[step.id] = {status: 'in-place', detail: check.detail, missing: result.missing};
+	}
+	return results;
 }

@@ -601,10 +601,11 @@ describe('The permission preflight in Dev/Test, where the demo user is only Cont
 			expect(plan).toContain(
 				`$ az role assignment create --assignee-object-id "$ID_VISION_TRAIN_PRINCIPAL_ID" --assignee-principal-type ServicePrincipal --role "AcrPull" --scope ${visionRegistry.id}`,
 			);
-			expect(plan).toContain(
-				`   ✖ you lack Microsoft.Authorization/roleAssignments/write on registries/${visionRegistry.name}; granted by ${AUTHORIZATION_ROLES}`,
+			// Ada may not write role assignments there, but the step's check finds AcrPull in place: no ✖ to worry about.
+			expect(plan.replace(/\s+/g, ' ')).toContain(
+				`↷ already in place, so your permissions do not matter here: ${GPU_TRAIN.name}'s identity already holds AcrPull on registry ${visionRegistry.name}`,
 			);
-			expect(plan).toContain('⚠ 1 step will likely fail with AuthorizationFailed: ask for the roles named above, or run the plan anyway.');
+			expect(plan).not.toContain('will likely fail with AuthorizationFailed');
 			expect(plan).not.toContain('✔ you are allowed to do this');
 
 			// Run anyway: the step checks first and finds AcrPull in place, so it writes nothing.

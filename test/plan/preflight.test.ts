@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest';
 import type {AzureGateway} from '../../src/azure/gateway.js';
 import type {PermissionSet} from '../../src/azure/permissions.js';
-import type {Plan, PlanStep} from '../../src/plan/plan.js';
+import type {Plan, PlanStep, RequiredPermission} from '../../src/plan/plan.js';
 import {preflight} from '../../src/plan/preflight.js';
 
 const registry = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/cr';
@@ -57,5 +57,16 @@ describe('preflight', () => {
 		const plan: Plan = {scenarioId: 's', title: 't', steps: [step('sub-role', [{scope: '/subscriptions/s', action: 'Microsoft.Authorization/roleAssignments/write'}])]};
 		const results = await preflight(plan, gatewayAnswering({}));
 		expect(results['sub-role']).toMatchObject({status: 'unknown'});
+	});
+
+	it("calls a refused step in place when its check says so, but only while every step before it is in place too", async () => {
+		const inPlace = (id: string, requires?: RequiredPermission[]): PlanStep => ({...step(id, requires), check: async () => ({satisfied: true, detail: `${id} is there`})});
+		const refused = [{scope: registry, action: 'Microsoft.Authorization/roleAssignments/write'}];
+		const gateway = gatewayAnswering({[registry]: [contributor]});
+		const ready = await preflight({scenarioId: 's', title: 't', steps: [inPlace('write-file'), inPlace('acr-pull', refused)]}, gateway);
+		expect(ready['acr-pull']).toMatchObject({status: 'in-place', detail: 'acr-pull is there'});
+		// An earlier step still to do changes what the later check would read: no verdict from it.
+		const changing = await preflight({scenarioId: 's', title: 't', steps: [step('set-identity', undefined), inPlace('acr-pull', refused)]}, gateway);
+		expect(changing['acr-pull']).toMatchObject({status: 'denied'});
 	});
 });
