@@ -348,6 +348,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 			screen = (
 				<Subscription
 					gateway={gateway}
+					{...(state.subscription ? {chosenBefore: state.subscription.id} : {})}
 					{...(connection.preselection ? {preselection: connection.preselection} : {})}
 					onChosen={(subscription) => {
 						save({subscription, workspace: undefined, scenarioId: undefined, answers: undefined, planConfirmed: undefined});
@@ -363,6 +364,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 				<Workspace
 					gateway={gateway}
 					subscription={state.subscription}
+					{...(state.workspace ? {chosenBefore: state.workspace.id} : {})}
 					onChosen={(workspace) => {
 						save({
 							workspace: {id: workspace.id, name: workspace.name, resourceGroup: workspace.resourceGroup},
@@ -381,6 +383,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 			screen = state.workspace ? (
 				<Scenario
 					workspace={state.workspace}
+					{...(state.scenarioId ? {chosenBefore: state.scenarioId} : {})}
 					{...explaining}
 					onChosen={(scenarioId) => {
 						save({scenarioId, answers: {}, planConfirmed: undefined});

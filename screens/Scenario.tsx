@@ -11,6 +11,8 @@ import {keyHints, useNavigationKeys} from './keys.js';
 export interface ScenarioProps {
 	readonly workspace: WorkspaceSummary;
 	readonly onChosen: (scenarioId: string) => void;
+	/** The scenario chosen before (back from its questions): the list starts on it. */
+	readonly chosenBefore?: string;
 	readonly onBack: () => void;
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
 	/** Tell the highlighted scenario's story: what Azure does by itself and what it does not (demo mode, --explain). */
@@ -18,9 +20,9 @@ export interface ScenarioProps {
 	readonly onToggleExplaining?: () => void;
 }
 
-export function Scenario({workspace, onChosen, onBack, onQuit, isExplaining = false, onToggleExplaining}: ScenarioProps) {
+export function Scenario({workspace, onChosen, chosenBefore, onBack, onQuit, isExplaining = false, onToggleExplaining}: ScenarioProps) {
 	useNavigationKeys({onBack, onQuit, onKey: (input) => input === '?' && onToggleExplaining?.()});
-	const [highlightedId, setHighlightedId] = useState(scenarios[0]?.id);
+	const [highlightedId, setHighlightedId] = useState(chosenBefore ?? scenarios[0]?.id);
 	const highlighted = scenarios.find((scenario) => scenario.id === highlightedId);
 	const story = highlighted && isExplaining ? narrationFor(highlighted.id) : undefined;
 	return (
@@ -30,6 +32,7 @@ export function Scenario({workspace, onChosen, onBack, onQuit, isExplaining = fa
 				items={scenarios.map((scenario) => ({value: scenario.id, label: scenario.title}))}
 				wrapRows
 				limit={12}
+				{...(chosenBefore ? {initialValue: chosenBefore} : {})}
 				onHighlight={setHighlightedId}
 				onSelect={onChosen}
 			/>

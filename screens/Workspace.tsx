@@ -6,6 +6,8 @@ export interface WorkspaceProps {
 	readonly gateway: AzureGateway;
 	readonly subscription: {readonly id: string; readonly name: string};
 	readonly onChosen: (workspace: WorkspaceSummary) => void;
+	/** The workspace chosen before (back from the scenarios): the list starts on it. */
+	readonly chosenBefore?: string;
 	readonly onBack: () => void;
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
 }
@@ -25,7 +27,7 @@ export function describeWorkspace({workspace, registry}: WorkspaceChoice): strin
 	return `${registryState} · ${identity} · ${workspace.resourceGroup} · ${workspace.location}`;
 }
 
-export function Workspace({gateway, subscription, onChosen, onBack, onQuit}: WorkspaceProps) {
+export function Workspace({gateway, subscription, onChosen, chosenBefore, onBack, onQuit}: WorkspaceProps) {
 	return (
 		<ResourcePicker<WorkspaceChoice>
 			title={`Choose a workspace in ${subscription.name}`}
@@ -46,6 +48,7 @@ export function Workspace({gateway, subscription, onChosen, onBack, onQuit}: Wor
 			loadingLabel="Loading workspaces and container registries…"
 			failureTitle="Could not list workspaces"
 			emptyMessage={`No Azure Machine Learning workspaces in ${subscription.name}. Press Esc to choose another subscription.`}
+			{...(chosenBefore ? {initialValue: chosenBefore} : {})}
 			toItem={(choice) => ({value: choice.workspace.id, label: choice.workspace.name, detail: describeWorkspace(choice)})}
 			onChosen={(choice) => onChosen(choice.workspace)}
 			onBack={onBack}

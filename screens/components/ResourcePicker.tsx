@@ -19,6 +19,8 @@ export interface ResourcePickerProps<T> {
 	readonly toItem: (value: T) => ListItem;
 	/** A choice to start on, and why it is preselected ("the Azure CLI's default subscription"). */
 	readonly preselect?: {readonly value: string; readonly reason: string};
+	/** The choice to start on without a word about it (the one chosen before, after Esc). */
+	readonly initialValue?: string;
 	readonly onChosen: (value: T) => void;
 	readonly onBack: () => void;
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
@@ -34,6 +36,7 @@ export function ResourcePicker<T>({
 	emptyMessage,
 	toItem,
 	preselect,
+	initialValue,
 	onChosen,
 	onBack,
 	onQuit,
@@ -58,7 +61,7 @@ export function ResourcePicker<T>({
 			{hasChoices ? (
 				<FilterableSelect
 					items={choices.value.map(toItem)}
-					{...(preselect ? {initialValue: preselect.value} : {})}
+					{...(initialValue ?? preselect ? {initialValue: initialValue ?? preselect!.value} : {})}
 					onFilteringChange={setFiltering}
 					onSelect={(key) => {
 						const chosen = choices.value.find((value) => toItem(value).value === key);
