@@ -68,6 +68,8 @@ export function nextStepFor(failure: AzureFailure): string {
 			return 'Give the compute a managed identity first (the compute identity scenarios do it), then press r to retry.';
 		case 'DemoTenantUnreadable':
 			return 'Restore the demo tenant with: aml-identity demo --reset (your saved sessions are kept).';
+		case 'BadFaultSpec':
+			return 'Fix AML_IDENTITY_DEMO_FAULTS (rules separated by ";", each a fault and ":key=value" parameters, e.g. "429:times=2:retryAfter=8;500:p=0.2"), or unset it.';
 		case 'EADDRINUSE':
 			return 'That port is taken: choose another with --port, or leave it out to use any free port.';
 		default:
