@@ -383,7 +383,12 @@ async function runWithoutScreen(action: 'run' | 'plan' | 'export'): Promise<void
 	const store = new SessionStore(sessionsDirectory(home));
 	const demo = resumeId ? (store.find(resumeId)?.mode ?? (cli.flags.demo ? 'demo' : 'azure')) === 'demo' : cli.flags.demo;
 	const connection = demo
-		? await connectToDemoTenant({...demoTenantOptions(), ...(trace ? {trace} : {})})
+		? await connectToDemoTenant({...demoTenantOptions(), ...(trace ? {trace} : {})}).catch(async (error: unknown) => {
+				// An expected failure to start (a bad AML_IDENTITY_DEMO_FAULTS, an unreadable tenant): its reason and fix, no stack.
+				const {nextStepFor} = await import('../src/azure/next-steps.js');
+				const {toAzureFailure} = await import('../src/azure/errors.js');
+				return fail(`${(error as Error).message}\n→ ${nextStepFor(toAzureFailure(error))}`);
+			})
 		: await connectToAzure({...(await signInOptions()), ...(trace ? {trace} : {}), ...(subscription ? {subscription} : {})});
 	process.on('SIGINT', () => {
 		// Every step's state is already journaled: a new run (or the wizard's resume) carries on.
