@@ -97,7 +97,7 @@ export const resumableCodes: ReadonlySet<string> = new Set([
 	'PrincipalNotFound',
 	'OperationStillRunning',
 	'VerificationFailed',
-	'Conflict',
+	// Not 'Conflict': the scenarios also use it for a name taken by something else, which time does not cure.
 	'AnotherOperationInProgress',
 	'SubscriptionRequestsThrottled',
 	'TooManyRequests',
