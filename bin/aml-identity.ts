@@ -66,6 +66,8 @@ ${presetHelpLines()}
                          (default: your user config directory)
     AML_IDENTITY_DEMO_LATENCY_MS   demo tenant: delay added to every response (default 0)
     AML_IDENTITY_DEMO_LRO_MS       demo tenant: how long long-running operations take (default 2000)
+    AML_IDENTITY_DEMO_FAULTS       demo tenant: Azure's faults on demand, e.g. "429:times=2:retryAfter=8;drop:times=1"
+    AML_IDENTITY_DEMO_FAULT_SEED   demo tenant: seed for the faults' probabilities and jitter (default 1)
     AML_IDENTITY_DEMO_SCALE=large  demo tenant: 50 subscriptions and 2,000 workspaces (takes
                                    effect when the tenant is made: a new home, or demo --reset)
 
@@ -188,7 +190,14 @@ function demoTenantOptions() {
 	}
 	const lroDurationMs = milliseconds('AML_IDENTITY_DEMO_LRO_MS');
 	const latencyMs = milliseconds('AML_IDENTITY_DEMO_LATENCY_MS');
+	// Checked when the demo tenant starts (src/emulator/faults.ts), where a bad spec names its bad part.
+	const faults = process.env['AML_IDENTITY_DEMO_FAULTS'] || undefined;
+	const seedText = process.env['AML_IDENTITY_DEMO_FAULT_SEED'];
+	if (seedText && !/^\d+$/.test(seedText)) fail(`AML_IDENTITY_DEMO_FAULT_SEED="${seedText}" is not a seed: use a whole number such as 1 or 42.`);
+	const faultSeed = seedText ? Number(seedText) : undefined;
 	return {
+		...(faults ? {faults} : {}),
+		...(faultSeed === undefined ? {} : {faultSeed}),
 		stateDir: emulatorDirectory(home),
 		...(lroDurationMs === undefined ? {} : {lroDurationMs}),
 		...(latencyMs === undefined ? {} : {latencyMs}),
@@ -412,7 +421,12 @@ async function runWithoutScreen(action: 'run' | 'plan' | 'export'): Promise<void
 	const store = new SessionStore(sessionsDirectory(home));
 	const demo = resumeId ? (store.find(resumeId)?.mode ?? (cli.flags.demo ? 'demo' : 'azure')) === 'demo' : cli.flags.demo;
 	const connection = demo
-		? await connectToDemoTenant({...demoTenantOptions(), ...(trace ? {trace} : {})})
+		? await connectToDemoTenant({...demoTenantOptions(), ...(trace ? {trace} : {})}).catch(async (error: unknown) => {
+				// An expected failure to start (a bad AML_IDENTITY_DEMO_FAULTS, an unreadable tenant): its reason and fix, no stack.
+				const {nextStepFor} = await import('../src/azure/next-steps.js');
+				const {toAzureFailure} = await import('../src/azure/errors.js');
+				return fail(`${(error as Error).message}\n→ ${nextStepFor(toAzureFailure(error))}`);
+			})
 		: await connectToAzure({...(await signInOptions()), ...(trace ? {trace} : {}), ...(subscription ? {subscription} : {})});
 	process.on('SIGINT', () => {
 		// Every step's state is already journaled: a new run (or the wizard's resume) carries on.

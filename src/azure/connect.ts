@@ -25,11 +25,23 @@ export interface DemoOptions {
 	readonly latencyMs?: number;
 	/** The tenant seeded when `stateDir` has none: the default demo tenant, or a large one. */
 	readonly scale?: 'default' | 'large';
+	/** Azure's faults on demand, in the compact form (src/emulator/faults.ts), and their seed. */
+	readonly faults?: string;
+	readonly faultSeed?: number;
 }
 
 /** Demo mode: the built-in emulator over HTTPS, reached by the same SDK clients as Azure. */
 export async function connectToDemoTenant(options: DemoOptions): Promise<AzureSession> {
 	const {startEmulator, DEMO_TENANT} = await import('../emulator/index.js');
+	let faults;
+	if (options.faults) {
+		const {parseFaultSpec} = await import('../emulator/faults.js');
+		try {
+			faults = parseFaultSpec(options.faults, options.faultSeed);
+		} catch (error) {
+			throw Object.assign(new Error(`AML_IDENTITY_DEMO_FAULTS: ${(error as Error).message}`), {code: 'BadFaultSpec'});
+		}
+	}
 	let emulator;
 	try {
 		emulator = await startEmulator({
@@ -37,6 +49,7 @@ export async function connectToDemoTenant(options: DemoOptions): Promise<AzureSe
 			...(options.lroDurationMs === undefined ? {} : {lroDurationMs: options.lroDurationMs}),
 			...(options.latencyMs === undefined ? {} : {latencyMs: options.latencyMs}),
 			...(options.scale === undefined ? {} : {scale: options.scale}),
+			...(faults ? {faults} : {}),
 		});
 	} catch (error) {
 		throw Object.assign(

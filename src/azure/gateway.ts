@@ -24,6 +24,8 @@ export interface WorkspaceSummary {
 	readonly storageAccountId?: string;
 	readonly keyVaultId?: string;
 	readonly applicationInsightsId?: string;
+	/** "Succeeded", "Updating", "Failed" (its last change failed in Azure)… */
+	readonly provisioningState?: string;
 }
 
 export interface RegistrySummary {

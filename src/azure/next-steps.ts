@@ -40,9 +40,20 @@ export function nextStepFor(failure: AzureFailure): string {
 			return 'The resource is gone or out of reach: go back (Esc) and choose again.';
 		case 'Conflict':
 		case 'AnotherOperationInProgress':
-			return 'Another operation is running on this resource: wait a minute, then press r to retry.';
+		case 'OperationNotAllowed':
+			return 'Another operation is still running on this resource (the wizard waited and looked again). Your session is saved: wait a few minutes, then press r to retry or resume it (--resume).';
 		case 'VerificationFailed':
-			return 'Azure accepted the change but does not show it yet: press r to retry; the step checks before it writes again.';
+			return 'Azure accepted the change but its reads do not show it yet (it can take minutes to propagate). Your session is saved: press r to retry or resume later (--resume); the step checks before it writes again.';
+		case 'OperationStillRunning':
+			return 'Azure is still working on it and carries on without the wizard. Your session is saved: resume it later (--resume); the step checks what Azure finished before it writes again.';
+		case 'SubscriptionRequestsThrottled':
+		case 'TooManyRequests':
+			return 'Azure is throttling this subscription\'s requests (too many in a short time, perhaps from other tools). Your session is saved: wait a few minutes, then press r to retry or resume it (--resume).';
+		case 'InternalServerError':
+		case 'ServiceUnavailable':
+		case 'GatewayTimeout':
+		case 'BadGateway':
+			return 'Azure had a problem on its side and still had it after the wizard retried. Your session is saved: press r to retry in a few minutes, or resume later (--resume). If it persists, check https://status.azure.com.';
 		case 'REQUEST_SEND_ERROR':
 		case 'ECONNREFUSED':
 		case 'ECONNRESET':
@@ -57,6 +68,8 @@ export function nextStepFor(failure: AzureFailure): string {
 			return 'Give the compute a managed identity first (the compute identity scenarios do it), then press r to retry.';
 		case 'DemoTenantUnreadable':
 			return 'Restore the demo tenant with: aml-identity demo --reset (your saved sessions are kept).';
+		case 'BadFaultSpec':
+			return 'Fix AML_IDENTITY_DEMO_FAULTS (rules separated by ";", each a fault and ":key=value" parameters, e.g. "429:times=2:retryAfter=8;500:p=0.2"), or unset it.';
 		case 'EADDRINUSE':
 			return 'That port is taken: choose another with --port, or leave it out to use any free port.';
 		default:

@@ -1,6 +1,8 @@
 import {appendFileSync} from 'node:fs';
 import {Agent} from 'node:https';
 import type {TokenCredential} from '@azure/core-auth';
+import {droppedResponsePolicy, retryNoticePolicy} from './retry-notices.js';
+import {operationFailurePolicy} from './operation-failure.js';
 import {bearerTokenAuthenticationPolicy, bearerTokenAuthenticationPolicyName, type Pipeline, type PipelinePolicy} from '@azure/core-rest-pipeline';
 
 export interface AdditionalPolicyConfig {
@@ -93,8 +95,21 @@ export function tracePolicy(sink: TraceSink): PipelinePolicy {
 	};
 }
 
-export function clientPolicies(options: {caCertPem?: string}): AdditionalPolicyConfig[] {
-	return options.caCertPem ? [{policy: trustCertificatePolicy(options.caCertPem), position: 'perCall'}] : [];
+/**
+ * Our policies for every ARM client: the emulator's certificate, failed operations' codes, and inside the SDK's retry loop
+ * (perRetry, in this order) the retry notices, then dropped answers made retryable.
+ */
+export function clientPolicies(options: {caCertPem?: string; maxRetries?: number}): AdditionalPolicyConfig[] {
+	return [
+		...(options.caCertPem ? [{policy: trustCertificatePolicy(options.caCertPem), position: 'perCall' as const}] : []),
+		{policy: operationFailurePolicy(), position: 'perCall'},
+		...(options.maxRetries === undefined
+			? []
+			: [
+					{policy: retryNoticePolicy(options.maxRetries), position: 'perRetry' as const},
+					{policy: droppedResponsePolicy(), position: 'perRetry' as const},
+				]),
+	];
 }
 
 /**

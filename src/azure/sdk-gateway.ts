@@ -16,6 +16,8 @@ import {ContainerRegistryManagementClient, type Registry} from '@azure/arm-conta
 import {SubscriptionClient} from '@azure/arm-resources-subscriptions';
 import type {Pipeline} from '@azure/core-rest-pipeline';
 import {attachTrace, clientPolicies, useRenewingBearerPolicy, type TraceSink} from './pipeline.js';
+import {defaultRetryTuning, type RetryTuning} from './retry-notices.js';
+import {OperationWatch} from './operation-failure.js';
 import type {PermissionSet} from './permissions.js';
 import type {
 	AmlComputeDefinition,
@@ -47,6 +49,7 @@ interface ClientOptions {
 	readonly endpoint: string;
 	readonly credentialScopes: string[];
 	readonly additionalPolicies: ReturnType<typeof clientPolicies>;
+	readonly retryOptions: RetryTuning;
 }
 
 export interface AzureConnection {
@@ -60,7 +63,17 @@ export interface AzureConnection {
 	readonly trace?: TraceSink;
 	/** How often to poll long-running operations when the service does not say (Retry-After). */
 	readonly pollIntervalMs?: number;
+	/** The SDK's own retries (429 with Retry-After, 5xx, dropped connections), tuned; default defaultRetryTuning. */
+	readonly retry?: Partial<RetryTuning>;
+	/**
+	 * How long to wait for one long-running operation before stopping resumably (OperationStillRunning);
+	 * default 30 minutes. Azure goes on with it either way.
+	 */
+	readonly operationPatienceMs?: number;
 }
+
+/** How long a long-running operation may take before the step stops resumably. */
+export const DEFAULT_OPERATION_PATIENCE_MS = 30 * 60 * 1000;
 
 /** A Microsoft Entra ID directory the signed-in principal can use. */
 export interface TenantSummary {
@@ -83,10 +96,12 @@ export class SdkGateway implements AzureGateway {
 	get #options(): ClientOptions {
 		const {endpoint, caCertPem, credentialScope} = this.#connection;
 		const credentialScopes = [credentialScope ?? `${new URL(endpoint).origin}/.default`];
+		const retryOptions = {...defaultRetryTuning, ...this.#connection.retry};
 		return {
 			endpoint,
 			credentialScopes,
-			additionalPolicies: clientPolicies(caCertPem ? {caCertPem} : {}),
+			additionalPolicies: clientPolicies({...(caCertPem ? {caCertPem} : {}), maxRetries: retryOptions.maxRetries}),
+			retryOptions,
 		};
 	}
 
@@ -126,6 +141,52 @@ export class SdkGateway implements AzureGateway {
 	#resources = (subscriptionId: string) => this.#perSubscription(ResourceManagementClient, subscriptionId);
 	#storage = (subscriptionId: string) => this.#perSubscription(StorageManagementClient, subscriptionId);
 	#keyVault = (subscriptionId: string) => this.#perSubscription(KeyVaultManagementClient, subscriptionId);
+
+	/**
+	 * Waits for a poller within the connection's patience; past it, a resumable stop
+	 * (OperationStillRunning): the operation goes on in Azure, and the step's check finds it later.
+	 * Raced rather than only aborted: the older (core-lro v2) pollers do not all heed the signal.
+	 */
+	async #untilDone<T>(
+		poller: {pollUntilDone(options?: {abortSignal?: AbortSignal}): Promise<T>; stopPolling?(): void},
+		watch: OperationWatch,
+		what: string,
+	): Promise<T> {
+		const patienceMs = this.#connection.operationPatienceMs ?? DEFAULT_OPERATION_PATIENCE_MS;
+		const patience = new AbortController();
+		const outlasted = Symbol('outlasted');
+		let timer: NodeJS.Timeout | undefined;
+		const timeout = new Promise<typeof outlasted>((resolve) => {
+			timer = setTimeout(() => resolve(outlasted), patienceMs);
+			timer.unref();
+		});
+		const polling = watch.run(() => poller.pollUntilDone({abortSignal: patience.signal})).then(
+			(result) => ({result, error: undefined}),
+			(error: unknown) => ({result: undefined, error: error ?? new Error('The operation failed.')}),
+		);
+		const settled = await Promise.race([polling, timeout]);
+		clearTimeout(timer);
+		if (settled === outlasted) {
+			patience.abort();
+			poller.stopPolling?.();
+			throw Object.assign(
+				new Error(`Azure is still working on ${what} after ${formatPatience(patienceMs)}; it goes on without the wizard watching.`),
+				{code: 'OperationStillRunning'},
+			);
+		}
+		const {result, error} = settled;
+		if (!error) return result as T;
+		throw operationError(error, watch, what);
+	}
+
+	/** Starts an operation (an older poller polls once as it starts, and may find it Failed already). */
+	async #begin<P>(watch: OperationWatch, what: string, start: () => Promise<P>): Promise<P> {
+		try {
+			return await watch.run(start);
+		} catch (error) {
+			throw operationError(error, watch, what);
+		}
+	}
 
 	get #lroOptions() {
 		return this.#connection.pollIntervalMs ? {updateIntervalInMs: this.#connection.pollIntervalMs} : {};
@@ -191,17 +252,18 @@ export class SdkGateway implements AzureGateway {
 		onProgress?: (progress: {status: string}) => void,
 	): Promise<RegistrySummary> {
 		const {subscriptionId, resourceGroup, name} = parseResourceId(registryId);
-		const poller = this.#containerRegistry(subscriptionId).registries.update(
+		const watch = new OperationWatch();
+		const poller = watch.run(() => this.#containerRegistry(subscriptionId).registries.update(
 			resourceGroup,
 			name,
 			{adminUserEnabled: enabled},
 			this.#lroOptions,
-		);
+		));
 		if (onProgress) {
 			onProgress({status: 'Accepted'});
 			poller.onProgress((state) => onProgress({status: operationStatusLabel(state.status)}));
 		}
-		return toRegistrySummary(await poller);
+		return toRegistrySummary(await this.#untilDone(poller, watch, `registry ${name}`));
 	}
 
 	async checkRegistryName(subscriptionId: string, name: string): Promise<RegistryNameCheck> {
@@ -223,17 +285,18 @@ export class SdkGateway implements AzureGateway {
 	): Promise<RegistrySummary> {
 		const {subscriptionId, resourceGroup, name} = parseResourceId(registryId);
 		// The admin user stays off: that is the point of bringing your own registry.
-		const poller = this.#containerRegistry(subscriptionId).registries.create(
+		const watch = new OperationWatch();
+		const poller = watch.run(() => this.#containerRegistry(subscriptionId).registries.create(
 			resourceGroup,
 			name,
 			{location: definition.location, sku: {name: definition.sku as 'Basic'}, adminUserEnabled: false},
 			this.#lroOptions,
-		);
+		));
 		if (onProgress) {
 			onProgress({status: 'Accepted'});
 			poller.onProgress((state) => onProgress({status: operationStatusLabel(state.status)}));
 		}
-		return toRegistrySummary(await poller);
+		return toRegistrySummary(await this.#untilDone(poller, watch, `registry ${name}`));
 	}
 
 	async attachRegistry(
@@ -242,14 +305,15 @@ export class SdkGateway implements AzureGateway {
 		onProgress?: (progress: OperationProgress) => void,
 	): Promise<WorkspaceSummary> {
 		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
-		const poller = await this.#machineLearning(subscriptionId).workspaces.beginUpdate(
+		const watch = new OperationWatch();
+		const poller = await this.#begin(watch, `workspace ${name}`, () => this.#machineLearning(subscriptionId).workspaces.beginUpdate(
 			resourceGroup,
 			name,
 			{containerRegistry: registryId},
 			this.#lroOptions,
-		);
+		));
 		reportPolling(poller, onProgress);
-		return toWorkspaceSummary(await poller.pollUntilDone());
+		return toWorkspaceSummary(await this.#untilDone(poller, watch, `workspace ${name}`));
 	}
 
 	async listComputes(workspaceId: string): Promise<ComputeSummary[]> {
@@ -269,15 +333,16 @@ export class SdkGateway implements AzureGateway {
 
 	async #putCompute(computeId: string, resource: ComputeResource, onProgress?: (progress: OperationProgress) => void) {
 		const {subscriptionId, resourceGroup, workspace, compute} = parseComputeId(computeId);
-		const poller = await this.#machineLearning(subscriptionId).computeOperations.beginCreateOrUpdate(
+		const watch = new OperationWatch();
+		const poller = await this.#begin(watch, `compute ${compute}`, () => this.#machineLearning(subscriptionId).computeOperations.beginCreateOrUpdate(
 			resourceGroup,
 			workspace,
 			compute,
 			resource,
 			this.#lroOptions,
-		);
+		));
 		reportPolling(poller, onProgress);
-		await poller.pollUntilDone();
+		await this.#untilDone(poller, watch, `compute ${compute}`);
 		// The LRO's final body can be the operation status; read the compute itself.
 		const created = await this.findCompute(computeId);
 		if (!created) throw Object.assign(new Error(`Compute ${compute} was not found after it was written.`), {code: 'ResourceNotFound'});
@@ -427,7 +492,8 @@ export class SdkGateway implements AzureGateway {
 		onProgress?: (progress: OperationProgress) => void,
 	): Promise<WorkspaceSummary> {
 		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
-		const poller = await this.#machineLearning(subscriptionId).workspaces.beginCreateOrUpdate(
+		const watch = new OperationWatch();
+		const poller = await this.#begin(watch, `workspace ${name}`, () => this.#machineLearning(subscriptionId).workspaces.beginCreateOrUpdate(
 			resourceGroup,
 			name,
 			{
@@ -452,9 +518,9 @@ export class SdkGateway implements AzureGateway {
 					: {}),
 			},
 			this.#lroOptions,
-		);
+		));
 		reportPolling(poller, onProgress);
-		await poller.pollUntilDone();
+		await this.#untilDone(poller, watch, `workspace ${name}`);
 		return this.getWorkspace(workspaceId);
 	}
 
@@ -464,7 +530,8 @@ export class SdkGateway implements AzureGateway {
 		onProgress?: (progress: OperationProgress) => void,
 	): Promise<WorkspaceSummary> {
 		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
-		const poller = await this.#machineLearning(subscriptionId).workspaces.beginUpdate(
+		const watch = new OperationWatch();
+		const poller = await this.#begin(watch, `workspace ${name}`, () => this.#machineLearning(subscriptionId).workspaces.beginUpdate(
 			resourceGroup,
 			name,
 			{
@@ -472,9 +539,9 @@ export class SdkGateway implements AzureGateway {
 				...(identity.primaryUserAssignedIdentity ? {primaryUserAssignedIdentity: identity.primaryUserAssignedIdentity} : {}),
 			},
 			this.#lroOptions,
-		);
+		));
 		reportPolling(poller, onProgress);
-		await poller.pollUntilDone();
+		await this.#untilDone(poller, watch, `workspace ${name}`);
 		return this.getWorkspace(workspaceId);
 	}
 
@@ -595,26 +662,29 @@ export class SdkGateway implements AzureGateway {
 
 	async deleteCompute(computeId: string, onProgress?: (progress: OperationProgress) => void): Promise<void> {
 		const {subscriptionId, resourceGroup, workspace, compute} = parseComputeId(computeId);
-		const poller = await this.#machineLearning(subscriptionId).computeOperations.beginDelete(resourceGroup, workspace, compute, 'Delete', this.#lroOptions);
+		const watch = new OperationWatch();
+		const poller = await this.#begin(watch, `compute ${compute}`, () => this.#machineLearning(subscriptionId).computeOperations.beginDelete(resourceGroup, workspace, compute, 'Delete', this.#lroOptions));
 		reportPolling(poller, onProgress);
-		await poller.pollUntilDone();
+		await this.#untilDone(poller, watch, `compute ${compute}`);
 	}
 
 	async deleteWorkspace(workspaceId: string, onProgress?: (progress: OperationProgress) => void): Promise<void> {
 		const {subscriptionId, resourceGroup, name} = parseResourceId(workspaceId);
-		const poller = await this.#machineLearning(subscriptionId).workspaces.beginDelete(resourceGroup, name, this.#lroOptions);
+		const watch = new OperationWatch();
+		const poller = await this.#begin(watch, `workspace ${name}`, () => this.#machineLearning(subscriptionId).workspaces.beginDelete(resourceGroup, name, this.#lroOptions));
 		reportPolling(poller, onProgress);
-		await poller.pollUntilDone();
+		await this.#untilDone(poller, watch, `workspace ${name}`);
 	}
 
 	async deleteRegistry(registryId: string, onProgress?: (progress: OperationProgress) => void): Promise<void> {
 		const {subscriptionId, resourceGroup, name} = parseResourceId(registryId);
-		const poller = this.#containerRegistry(subscriptionId).registries.delete(resourceGroup, name, this.#lroOptions);
+		const watch = new OperationWatch();
+		const poller = watch.run(() => this.#containerRegistry(subscriptionId).registries.delete(resourceGroup, name, this.#lroOptions));
 		if (onProgress) {
 			onProgress({status: 'Accepted'});
 			poller.onProgress((state) => onProgress({status: operationStatusLabel(state.status)}));
 		}
-		await poller;
+		await this.#untilDone(poller, watch, `registry ${name}`);
 	}
 
 	async listResourcesOfType(subscriptionId: string, resourceType: string): Promise<ResourceSummary[]> {
@@ -693,6 +763,16 @@ function toKeyVaultSummary(vault: Vault): KeyVaultSummary {
 			storage: policy.permissions.storage ?? [],
 		})),
 	};
+}
+
+/** An operation that ended Failed: its own error code, not the poller's wrapper. */
+function operationError(error: unknown, watch: OperationWatch, what: string): unknown {
+	const failure = watch.failure;
+	return failure ? Object.assign(new Error(`The operation on ${what} failed: ${failure.message}`), {code: failure.code}) : error;
+}
+
+function formatPatience(ms: number): string {
+	return ms >= 60_000 ? `${Math.round(ms / 60_000)} min` : `${Math.round(ms / 1000)} s`;
 }
 
 /** Every item of a paged list, mapped, sorted by name (as azd and the portal show lists). */
@@ -836,6 +916,7 @@ function toWorkspaceSummary(workspace: Workspace): WorkspaceSummary {
 		...(workspace.identity?.type && workspace.identity.type !== 'None' ? {identityType: workspace.identity.type} : {}),
 		identity,
 		...(workspace.containerRegistry ? {containerRegistryId: workspace.containerRegistry} : {}),
+		...(workspace.provisioningState ? {provisioningState: workspace.provisioningState} : {}),
 		...(workspace.storageAccount ? {storageAccountId: workspace.storageAccount} : {}),
 		...(workspace.keyVault ? {keyVaultId: workspace.keyVault} : {}),
 		...(workspace.applicationInsights ? {applicationInsightsId: workspace.applicationInsights} : {}),

@@ -30,6 +30,10 @@ export const DEFAULT_REPLICATION_DELAY_MS = 10_000;
 export interface AuthorizationOptions {
 	/** A principal created less than this many ms ago is PrincipalNotFound unless principalType is sent; default 10000. */
 	replicationDelayMs: number;
+	/** Role assignments younger than this are left out of reads (propagation delay, injected by faults.ts); default 0. */
+	propagationDelayMs?: number;
+	/** Told each time a read leaves out an assignment still propagating. */
+	onPropagationHidden?: () => void;
 }
 
 function replicationDelayMs(ctx: RequestContext): number {
@@ -330,11 +334,16 @@ export function parseAssignmentFilter(filter: string | undefined): AssignmentFil
 function listRoleAssignments(ctx: RequestContext, scope: string) {
 	checkScope(ctx, scope);
 	const filter = parseAssignmentFilter(filterOf(ctx));
+	const propagationDelayMs = (ctx.options as Partial<AuthorizationOptions>).propagationDelayMs ?? 0;
 	const items = Object.values(ctx.state.roleAssignments).filter((a) => {
 		const p = propsOf(a);
 		const at = String(p.scope);
 		const related = isScopeAtOrAbove(at, scope) || (!filter.atScope && isScopeAtOrAbove(scope, at));
 		if (!related) return false;
+		if (propagationDelayMs > 0 && ctx.now() - Date.parse(String(p.createdOn)) < propagationDelayMs) {
+			(ctx.options as Partial<AuthorizationOptions>).onPropagationHidden?.();
+			return false;
+		}
 		return filter.principalId === undefined || String(p.principalId).toLowerCase() === filter.principalId.toLowerCase();
 	});
 	return {status: 200, body: page(ctx, items)};

@@ -314,7 +314,8 @@ function putCompute(ctx: RequestContext): ArmResponse {
 	if (identity) compute.identity = identity;
 	if (newSystemPrincipal) registerPrincipal(ctx.state, newSystemPrincipal, 'ServicePrincipal', ctx.now());
 	// Principals the compute did not have before: Azure ML grants them AcrPull when provisioning ends.
-	const before = new Set(principalsOf(existing?.identity).map((p) => p.toLowerCase()));
+	// A compute whose last operation failed never got its grants: they are due now.
+	const before = new Set(existing?.properties.provisioningState === 'Failed' ? [] : principalsOf(existing?.identity).map((p) => p.toLowerCase()));
 	const grantPrincipals = principalsOf(identity).filter((p) => !before.has(p.toLowerCase()));
 
 	const state = existing ? 'Updating' : 'Creating';
@@ -885,8 +886,10 @@ function putWorkspace(ctx: RequestContext): ArmResponse {
 	const body = requireObjectBody(ctx);
 	requireLinkedIdentityAccess(ctx, `${NAMESPACE}/workspaces/write`, linkedUserAssignedIdentities(body));
 	const key = `${group.id}/providers/${NAMESPACE}/workspaces/${workspaceName}`.toLowerCase();
-	const existing = ctx.state.workspaces[key];
-	refuseWhileBusy(ctx.state, key, `workspace '${existing?.name ?? workspaceName}'`);
+	const stored = ctx.state.workspaces[key];
+	refuseWhileBusy(ctx.state, key, `workspace '${stored?.name ?? workspaceName}'`);
+	// A workspace whose creation failed is created anew.
+	const existing = stored?.properties.provisioningState === 'Failed' ? undefined : stored;
 	const at = isoNow(ctx);
 	const built = buildWorkspace(ctx.state, {subscriptionId: subscriptionOf(group.id), resourceGroup: group.name, name: workspaceName}, existing, body, at);
 	const previousPrincipal = isPlainObject(existing?.identity) ? existing.identity.principalId : undefined;

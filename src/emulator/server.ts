@@ -33,6 +33,7 @@ import {managedIdentityProvider} from './managed-identity.js';
 import {machineLearningProvider} from './machine-learning.js';
 import {resourcesProvider} from './resources.js';
 import {DEMO_TENANT} from './seed.js';
+import {createFaultInjector, parseFaultSpec, type FaultInjector, type FaultPlan} from './faults.js';
 import {createScaledSeedState, type DemoScale} from './seed-scale.js';
 import {
 	CA_CERT_FILE,
@@ -65,6 +66,10 @@ export interface EmulatorOptions {
 	tokenLifetimeSeconds?: number;
 	/** audiences Resource Manager accepts in a token; default ARM's four (management.azure.com, management.core.windows.net, with and without '/') */
 	tokenAudiences?: readonly string[];
+	/** Azure's faults on demand (faults.ts): a plan, or its compact form (`429:times=2;drop:path=roleAssignments`). */
+	faults?: FaultPlan | string;
+	/** Seed for a compact `faults` string; default 1. */
+	faultSeed?: number;
 }
 
 export interface RecordedRequest {
@@ -76,6 +81,8 @@ export interface RecordedRequest {
 	at: number;
 	/** Epoch ms at which the response was sent (after `latencyMs`). */
 	endedAt: number;
+	/** Faults injected into this request (faults.ts), e.g. ['429']. */
+	faults?: string[];
 }
 
 export interface RunningEmulator {
@@ -90,6 +97,8 @@ export interface RunningEmulator {
 	entra: EntraId;
 	/** For ManagedIdentityCredential: set IDENTITY_ENDPOINT to this and IDENTITY_HEADER to `entra.identityHeader` (App Service 2019-08-01). */
 	identityEndpoint: string;
+	/** The fault plan in force, and how often each rule fired; undefined without `faults`. */
+	faults?: FaultInjector;
 	reset(): Promise<void>;
 	close(): Promise<void>;
 }
@@ -161,6 +170,18 @@ function requireWritableSubscription(state: EmulatorState, path: string): void {
 	}
 }
 
+/** The resource an injected operation failure was changing shows provisioningState Failed. */
+function markFailed(state: EmulatorState, resourceKey: string): void {
+	for (const map of Object.values(state)) {
+		if (!map || typeof map !== 'object' || Array.isArray(map)) continue;
+		const resource = (map as Record<string, {properties?: {provisioningState?: string}}>)[resourceKey];
+		if (resource?.properties && typeof resource.properties === 'object' && 'provisioningState' in resource.properties) {
+			resource.properties.provisioningState = 'Failed';
+			return;
+		}
+	}
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
 	const resolved: ResolvedOptions & AuthorizationOptions = {
 		lroDurationMs: options.lroDurationMs ?? 2000,
@@ -169,6 +190,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		pageSize: options.pageSize ?? 20,
 		replicationDelayMs: options.replicationDelayMs ?? DEFAULT_REPLICATION_DELAY_MS,
 	};
+	const faults = options.faults === undefined || options.faults === '' ? undefined : createFaultInjector(typeof options.faults === 'string' ? parseFaultSpec(options.faults, options.faultSeed) : options.faults);
+	if (faults?.propagationDelayMs) {
+		resolved.propagationDelayMs = faults.propagationDelayMs;
+		resolved.onPropagationHidden = () => faults.notePropagation();
+	}
 	const stateDir = options.stateDir;
 	const routes: CompiledRoute[] = PROVIDERS.flatMap((p) => p.routes.map(compileRoute));
 	const appliers: Record<string, OperationApplier> = Object.assign({}, ...PROVIDERS.map((p) => p.operations ?? {}));
@@ -191,7 +217,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		for (const operation of Object.values(state.operations)) {
 			if (operation.status !== 'InProgress' || operation.completesAt > now) continue;
 			const applier = appliers[operation.kind];
-			if (applier) {
+			if (operation.injectedFailure) {
+				// An injected failure: the change is not applied, and the resource says Failed, as Azure's do.
+				operation.status = 'Failed';
+				operation.error = operation.injectedFailure;
+				markFailed(state, operation.resourceKey);
+			} else if (applier) {
 				applier(state, operation, operation.completesAt);
 			} else {
 				operation.status = 'Failed';
@@ -245,7 +276,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		...(options.tokenAudiences === undefined ? {} : {audiences: options.tokenAudiences}),
 	});
 
-	const dispatch = async (req: IncomingMessage, url: URL, query: Record<string, string>, rawBody: string, requestBaseUrl: string): Promise<ArmResponse> => {
+	const dispatch = async (
+		req: IncomingMessage,
+		url: URL,
+		query: Record<string, string>,
+		rawBody: string,
+		requestBaseUrl: string,
+		appliedFaults: string[],
+	): Promise<ArmResponse> => {
 		const authorization = req.headers.authorization;
 		if (!authorization) throw errors.authenticationMissing(state.tenantId);
 		const bearer = /^Bearer\s+(\S+)/i.exec(authorization)?.[1];
@@ -295,6 +333,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 				now: () => Date.now(),
 				commit: persist,
 				startOperation: (operation) => {
+					if (faults) appliedFaults.push(...faults.forOperation({method, path: url.pathname}, operation));
 					state.operations[operation.id.toLowerCase()] = operation;
 					persist();
 					armTimer(operation);
@@ -325,6 +364,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		const requestBaseUrl = host && /^(localhost|127\.0\.0\.1):\d+$/i.test(host) ? `https://${host}` : baseUrl;
 
 		let response: ArmResponse;
+		const appliedFaults: string[] = [];
+		let delayMs = resolved.latencyMs;
+		let drop: 'before' | 'after' | undefined;
+		const record = (status: number) =>
+			requests.push({method: req.method ?? 'GET', path: url.pathname, query, status, at, endedAt: Date.now(), ...(appliedFaults.length ? {faults: appliedFaults} : {})});
 		try {
 			const rawBody = await readBody(req);
 			const entraResponse = entra.handle({method: req.method ?? 'GET', path: url.pathname, query, headers: req.headers, rawBody, baseUrl: requestBaseUrl});
@@ -334,7 +378,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 				return;
 			}
 			settle(Date.now());
-			response = await dispatch(req, url, query, rawBody, requestBaseUrl);
+			const injected = faults?.forRequest({method: req.method ?? 'GET', path: url.pathname, rawBody, state, now: Date.now()});
+			if (injected) {
+				appliedFaults.push(...injected.applied);
+				delayMs += injected.delayMs;
+				drop = injected.drop;
+			}
+			if (drop === 'before') {
+				if (delayMs > 0) await delay(delayMs);
+				record(0);
+				req.socket.destroy();
+				return;
+			}
+			response = injected?.response ?? (await dispatch(req, url, query, rawBody, requestBaseUrl, appliedFaults));
 		} catch (error) {
 			if (error instanceof ArmError) {
 				response = {status: error.status, body: errorBody(error.code, error.message), headers: error.headers};
@@ -342,7 +398,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 				response = {status: 500, body: errorBody('InternalServerError', `Emulator error: ${(error as Error)?.message ?? String(error)}`)};
 			}
 		}
-		if (resolved.latencyMs > 0) await delay(resolved.latencyMs);
+		if (delayMs > 0) await delay(delayMs);
 
 		const clientRequestId = req.headers['x-ms-client-request-id'];
 		const correlation = req.headers['x-ms-correlation-request-id'];
@@ -357,8 +413,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		const withBody = response.body !== undefined && response.status !== 204 && req.method !== 'HEAD';
 		const payload = withBody ? JSON.stringify(response.body) : '';
 		headers['Content-Length'] = String(Buffer.byteLength(payload));
-		requests.push({method: req.method ?? 'GET', path: url.pathname, query, status: response.status, at, endedAt: Date.now()});
+		record(response.status);
 		res.writeHead(response.status, headers);
+		if (drop === 'after') {
+			// Carried out, and the answer lost halfway: the client cannot know whether the change happened.
+			res.write(payload.slice(0, Math.floor(payload.length / 2)));
+			setImmediate(() => res.socket?.destroy());
+			return;
+		}
 		res.end(payload);
 	};
 
@@ -392,6 +454,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 		requests,
 		entra,
 		identityEndpoint: `${baseUrl}/msi/token`,
+		...(faults ? {faults} : {}),
 		reset: async () => {
 			clearTimers();
 			replaceState(state, createScaledSeedState(scale));

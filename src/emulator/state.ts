@@ -68,6 +68,8 @@ export interface OperationRecord {
 	/** Kind-specific data needed to complete (e.g. the validated PATCH body). */
 	payload: JsonObject;
 	error?: {code: string; message: string};
+	/** Set by an injected fault (faults.ts): the operation ends Failed with this error instead of applying its change. */
+	injectedFailure?: {code: string; message: string};
 }
 
 /**

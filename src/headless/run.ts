@@ -4,7 +4,7 @@ import {nextStepFor} from '../azure/next-steps.js';
 import {ExportFileExistsError, writeExport} from '../export/export-plan.js';
 import {commandLines, type Plan, type StepEvent} from '../plan/plan.js';
 import {preflight} from '../plan/preflight.js';
-import {runPlan, type RunResult} from '../plan/runner.js';
+import {runPlan, type RunResult, type RunTiming} from '../plan/runner.js';
 import {findScenario, scenarios} from '../scenarios/index.js';
 import {filesOf, isAnswerKey, nextQuestion, type Answers, type Question, type Scenario, type ScenarioContext} from '../scenarios/scenario.js';
 import type {Session, SessionStore} from '../session/session-store.js';
@@ -54,6 +54,8 @@ export interface HeadlessContext {
 	readonly mode: 'demo' | 'azure';
 	readonly signedInUser?: ScenarioContext['signedInUser'];
 	readonly replicationTiming?: ScenarioContext['replicationTiming'];
+	/** How long to look again after conflicts and for changes Azure's reads do not show yet. */
+	readonly runTiming?: Partial<RunTiming>;
 }
 
 class InputProblem extends Error {}
@@ -87,7 +89,20 @@ export interface BuiltPlan {
 	readonly notes: readonly string[];
 }
 
-const resumableCodes = new Set(['PrincipalNotFound']);
+/**
+ * Failures that time cures: the session is saved, and resuming it later carries on (exit code 3).
+ * The rest stop with exit code 1, saved as well, for the user to fix first.
+ */
+export const resumableCodes: ReadonlySet<string> = new Set([
+	'PrincipalNotFound',
+	'OperationStillRunning',
+	'VerificationFailed',
+	// Not 'Conflict': the scenarios also use it for a name taken by something else, which time does not cure.
+	'AnotherOperationInProgress',
+	'SubscriptionRequestsThrottled',
+	'TooManyRequests',
+	'ServiceUnavailable',
+]);
 
 /**
  * A select answer may name the choice by value (a resource ID), by its label (a name), or "new"
@@ -280,7 +295,7 @@ export async function runHeadless(given: HeadlessRequest, context: HeadlessConte
 			else if (event.state === 'failed') io.log(`✖ ${title}: ${event.error?.code}: ${event.error?.message}`);
 			else if (event.state === 'running' && event.message) io.log(`… ${title}: ${event.message}`);
 		};
-		const result: RunResult = await runPlan(plan, {journal: session, onEvent});
+		const result: RunResult = await runPlan(plan, {journal: session, onEvent, ...(context.runTiming ? {timing: context.runTiming} : {})});
 		session.setStatus(result.outcome === 'completed' ? 'completed' : 'failed');
 		const summary = scenario.summarize(facts, answers, result);
 		const files = filesOf(plan, result);

@@ -1,4 +1,6 @@
+import {setTimeout as delay} from 'node:timers/promises';
 import {toAzureFailure, type AzureFailure} from '../azure/errors.js';
+import {describeRetry, withRetryNotices} from '../azure/retry-notices.js';
 import type {Plan, Reversal, StepEvent, StepPhase, StepState} from './plan.js';
 
 /** What the runner remembers of a step between processes. */
@@ -35,14 +37,36 @@ export interface RunResult {
 	readonly steps: readonly StepOutcome[];
 }
 
+/** How patient the runner is with Azure's own pace. */
+export interface RunTiming {
+	/** A write refused because another operation runs on the resource: look again this many times. */
+	readonly conflictRetries: number;
+	/** First wait before looking again after a conflict; doubles up to 30 s. */
+	readonly conflictFirstDelayMs: number;
+	/** Azure accepted a change that its reads do not show yet: keep looking this long. */
+	readonly verifyWaitMs: number;
+	/** First wait before verifying again; doubles up to 30 s. */
+	readonly verifyFirstDelayMs: number;
+}
+
+export const defaultRunTiming: RunTiming = {conflictRetries: 5, conflictFirstDelayMs: 5000, verifyWaitMs: 60_000, verifyFirstDelayMs: 2000};
+
 export interface RunOptions {
 	readonly onEvent?: (event: StepEvent) => void;
 	readonly journal?: StepJournal;
 	readonly now?: () => number;
+	readonly timing?: Partial<RunTiming>;
 }
 
 class VerificationFailedError extends Error {
 	readonly code = 'VerificationFailed';
+}
+
+/** Codes by which Azure says another operation is running on the resource: wait, then look again. */
+const CONFLICT_CODES = new Set(['Conflict', 'AnotherOperationInProgress', 'OperationNotAllowed']);
+
+function seconds(ms: number): string {
+	return ms < 1000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`;
 }
 
 /**
@@ -51,6 +75,7 @@ class VerificationFailedError extends Error {
  */
 export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<RunResult> {
 	const now = options.now ?? Date.now;
+	const timing = {...defaultRunTiming, ...options.timing};
 	const emit = options.onEvent ?? (() => {});
 	const previous = options.journal?.read() ?? {};
 	const outcomes: StepOutcome[] = [];
@@ -90,40 +115,86 @@ export async function runPlan(plan: Plan, options: RunOptions = {}): Promise<Run
 		// (The reversal is journaled only once apply starts, so its presence says exactly that.)
 		const earlierReversal = earlier?.state === 'running' || earlier?.state === 'failed' ? earlier.reversal : undefined;
 		options.journal?.write(step.id, {state: 'running', title: step.title, phase: 'check', at: new Date(startedAt).toISOString()});
+		// Retries the SDK makes while the step runs (throttling, 5xx, dropped connections) show on it.
+		const noticeRetries = (work: () => Promise<void>) => withRetryNotices((notice) => report({message: describeRetry(notice)}), work);
 		try {
-			report({phase: 'check'});
-			const check = await step.check(report);
-			if (check.satisfied) {
-				if (earlierReversal) {
-					// The earlier write landed: it is this session's change, and undo takes it back.
-					reversal = earlierReversal;
-					finish('done', {detail: `${check.detail} (written by an earlier attempt of this session)`});
-				} else {
-					finish('skipped', {detail: check.detail});
+			await noticeRetries(async () => {
+				report({phase: 'check'});
+				const check = await step.check(report);
+				if (check.satisfied) {
+					if (earlierReversal) {
+						// The earlier write landed: it is this session's change, and undo takes it back.
+						reversal = earlierReversal;
+						finish('done', {detail: `${check.detail} (written by an earlier attempt of this session)`});
+					} else {
+						finish('skipped', {detail: check.detail});
+					}
+					return;
 				}
-				continue;
-			}
-			// The first attempt's reversal wins: it was read before anything was written.
-			reversal = earlierReversal ?? (await step.reversal?.());
-			options.journal?.write(step.id, {
-				state: 'running',
-				title: step.title,
-				phase: 'apply',
-				...(reversal ? {reversal} : {}),
-				at: new Date(now()).toISOString(),
+				// The first attempt's reversal wins: it was read before anything was written.
+				reversal = earlierReversal ?? (await step.reversal?.());
+				options.journal?.write(step.id, {
+					state: 'running',
+					title: step.title,
+					phase: 'apply',
+					...(reversal ? {reversal} : {}),
+					at: new Date(now()).toISOString(),
+				});
+				report({phase: 'apply'});
+				await applyLookingAgainOnConflict(step, report, timing);
+				report({phase: 'verify'});
+				const verification = await verifyWithPatience(step, report, timing);
+				if (!verification.ok) throw new VerificationFailedError(verification.detail);
+				finish('done', {detail: verification.detail});
 			});
-			report({phase: 'apply'});
-			await step.apply(report);
-			report({phase: 'verify'});
-			const verification = await step.verify(report);
-			if (!verification.ok) throw new VerificationFailedError(verification.detail);
-			finish('done', {detail: verification.detail});
 		} catch (error) {
 			finish('failed', {error: toAzureFailure(error)});
 			return {outcome: 'failed', steps: outcomes};
 		}
 	}
 	return {outcome: 'completed', steps: outcomes};
+}
+
+type Report = (update: {phase?: StepPhase; operationStatus?: string; message?: string}) => void;
+
+/**
+ * Apply; when Azure refuses because another operation runs on the resource (a conflict), wait and
+ * look again: the check may find the work done (an earlier attempt's write landed), else apply again.
+ */
+async function applyLookingAgainOnConflict(step: Plan['steps'][number], report: Report, timing: RunTiming): Promise<void> {
+	let wait = timing.conflictFirstDelayMs;
+	for (let attempt = 1; ; attempt++) {
+		try {
+			await step.apply(report);
+			return;
+		} catch (error) {
+			const failure = toAzureFailure(error);
+			if (!CONFLICT_CODES.has(failure.code) || attempt > timing.conflictRetries) throw error;
+			report({message: `another operation is running on ${step.target.name} (${failure.code}) · looking again in ${seconds(wait)}`});
+			await delay(wait);
+			wait = Math.min(wait * 2, 30_000);
+			const check = await step.check(report);
+			if (check.satisfied) return;
+			report({phase: 'apply'});
+		}
+	}
+}
+
+/** Verify, and while Azure's reads lag behind its writes, look again within timing.verifyWaitMs; say when it gave up. */
+async function verifyWithPatience(step: Plan['steps'][number], report: Report, timing: RunTiming) {
+	const deadline = Date.now() + timing.verifyWaitMs;
+	let wait = timing.verifyFirstDelayMs;
+	let verification = await step.verify(report);
+	for (let attempt = 1; !verification.ok; attempt++) {
+		if (Date.now() + wait > deadline) {
+			return {ok: false, detail: `${verification.detail}; gave up looking after ${seconds(timing.verifyWaitMs)} (${attempt} looks)`};
+		}
+		report({message: `Azure does not show it yet (${verification.detail}) · looking again in ${seconds(wait)}`});
+		await delay(wait);
+		wait = Math.min(wait * 2, 30_000);
+		verification = await step.verify(report);
+	}
+	return verification;
 }
 
 function stripPhase(update: {operationStatus?: string; message?: string}) {

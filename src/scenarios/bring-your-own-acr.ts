@@ -4,7 +4,7 @@ import type {Plan, PlanStep} from '../plan/plan.js';
 import {registryNameProblem} from './names.js';
 import type {Question, Scenario} from './scenario.js';
 import {outcomesSummary} from './scenario.js';
-import {aciWarning, createNew, disableAdminUserStep, registryChoice} from './shared.js';
+import {aciWarning, createNew, disableAdminUserStep, failedInAzure, registryChoice} from './shared.js';
 
 /**
  * Document 004, "Bring your own ACR" (also 000/001): when subscription policy forbids the admin
@@ -129,6 +129,7 @@ export const bringYourOwnAcrScenario: Scenario<BringYourOwnAcrFacts> = {
 					if (found?.adminUserEnabled) {
 						throw Object.assign(new Error(`Registry ${registryName} exists with its admin user enabled: pick it from the list instead.`), {code: 'Conflict'});
 					}
+					if (failedInAzure(found)) return {satisfied: false, detail: `registry ${registryName}'s creation failed in Azure: creating it again`};
 					return found ? {satisfied: true, detail: `registry ${registryName} already exists without an admin user`} : {satisfied: false, detail: 'not created yet'};
 				},
 				async apply(report) {
@@ -168,7 +169,7 @@ export const bringYourOwnAcrScenario: Scenario<BringYourOwnAcrFacts> = {
 			},
 			async check() {
 				const current = await gateway.getWorkspace(workspace.id);
-				return sameResourceId(current.containerRegistryId, registryId)
+				return sameResourceId(current.containerRegistryId, registryId) && !failedInAzure(current)
 					? {satisfied: true, detail: `${workspace.name} already uses ${registryName}`}
 					: {satisfied: false, detail: `${workspace.name} uses ${current.containerRegistryId?.split('/').pop() ?? 'no registry'}`};
 			},

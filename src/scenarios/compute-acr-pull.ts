@@ -14,6 +14,7 @@ import {
 	createIdentityStep,
 	createNew,
 	describeIdentity,
+	failedInAzure,
 	computeWriteRequirements,
 	setComputeIdentityStep,
 	userAssignedIdentityQuestions,
@@ -200,6 +201,7 @@ export const computeAcrPullScenario: Scenario<ComputeAcrPullFacts> = {
 				},
 				async check() {
 					const found = await gateway.findCompute(computeId);
+					if (failedInAzure(found)) return {satisfied: false, detail: `compute ${computeName}'s creation failed in Azure: creating it again`};
 					return found ? {satisfied: true, detail: `compute ${computeName} already exists`} : {satisfied: false, detail: 'not created yet'};
 				},
 				async apply(report) {

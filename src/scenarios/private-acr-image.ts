@@ -14,6 +14,7 @@ import {
 	computePrincipalShellVariable,
 	createIdentityStep,
 	createNew,
+	failedInAzure,
 	listVisibleRegistries,
 	registryChoice,
 	setComputeIdentityStep,
@@ -143,6 +144,11 @@ export const privateAcrImageScenario: Scenario<PrivateAcrImageFacts> = {
 				if (answers['userIdentity'] === createNew) steps.push(createIdentityStep(gateway, identityId, workspace.location));
 				wanted = {type: 'UserAssigned', identityId};
 			}
+			steps.push(setComputeIdentityStep(gateway, compute, wanted));
+		} else if (failedInAzure(compute)) {
+			// The identity was given by a change that failed in Azure (an earlier attempt): give it again.
+			const userAssignedId = compute.identity.userAssigned[0]?.id;
+			wanted = compute.identity.principalId || !userAssignedId ? {type: 'SystemAssigned'} : {type: 'UserAssigned', identityId: userAssignedId};
 			steps.push(setComputeIdentityStep(gateway, compute, wanted));
 		}
 		steps.push(

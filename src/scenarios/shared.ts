@@ -219,6 +219,7 @@ export function setComputeIdentityStep(gateway: AzureGateway, compute: ComputeSu
 		async check() {
 			const current = await gateway.findCompute(compute.id);
 			if (!current) throw Object.assign(new Error(`Compute ${compute.name} no longer exists.`), {code: 'ResourceNotFound'});
+			if (failedInAzure(current)) return {satisfied: false, detail: `compute ${compute.name}'s last change failed in Azure: writing it again`};
 			return sameIdentity(current.identity, wanted)
 				? {satisfied: true, detail: `compute ${compute.name} already has ${label}`}
 				: {satisfied: false, detail: `compute ${compute.name} has ${describeIdentity(current.identity)}`};
@@ -232,7 +233,7 @@ export function setComputeIdentityStep(gateway: AzureGateway, compute: ComputeSu
 		},
 		async verify() {
 			const current = await gateway.findCompute(compute.id);
-			return current && sameIdentity(current.identity, wanted)
+			return current && sameIdentity(current.identity, wanted) && !failedInAzure(current)
 				? {ok: true, detail: `compute ${compute.name} has ${label}`}
 				: {ok: false, detail: `compute ${compute.name} does not show ${label} yet`};
 		},
@@ -254,8 +255,8 @@ export function disableAdminUserStep(gateway: AzureGateway, registry: RegistrySu
 		async check() {
 			const current = await gateway.findRegistry(registry.id);
 			if (!current) throw Object.assign(new Error(`Registry ${registry.name} no longer exists.`), {code: 'ResourceNotFound'});
-			return current.adminUserEnabled
-				? {satisfied: false, detail: 'admin user is enabled'}
+			return current.adminUserEnabled || failedInAzure(current)
+				? {satisfied: false, detail: current.adminUserEnabled ? 'admin user is enabled' : `registry ${registry.name}'s last change failed in Azure: writing it again`}
 				: {satisfied: true, detail: `admin user on ${registry.name} is already disabled`};
 		},
 		async apply(report) {
@@ -268,6 +269,14 @@ export function disableAdminUserStep(gateway: AzureGateway, registry: RegistrySu
 				: {ok: false, detail: `registry ${registry.name} still reports the admin user enabled`};
 		},
 	};
+}
+
+/**
+ * A resource whose last change failed in Azure (an operation that ended Failed) may show the new
+ * settings without Azure having applied them: a step's check does not count it as in place.
+ */
+export function failedInAzure(resource: {readonly provisioningState?: string} | undefined): boolean {
+	return resource?.provisioningState === 'Failed';
 }
 
 /** The resource group a resource ID belongs to, as a scope. */

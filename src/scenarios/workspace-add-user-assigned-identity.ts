@@ -6,7 +6,7 @@ import {sameResourceId} from '../azure/resource-id.js';
 import type {Plan, PlanStep} from '../plan/plan.js';
 import type {Question, Scenario} from './scenario.js';
 import {outcomesSummary} from './scenario.js';
-import {createIdentityStep, createNew, identityChoices, newIdentityId} from './shared.js';
+import {createIdentityStep, createNew, failedInAzure, identityChoices, newIdentityId} from './shared.js';
 import {identityNameProblem} from './names.js';
 
 /**
@@ -163,8 +163,10 @@ export const addWorkspaceIdentityScenario: Scenario<AddWorkspaceIdentityFacts> =
 					: {kind: 'irreversible', label: `${workspace.name}'s identity set to SystemAssigned,UserAssigned`, reason: irreversible, keeps: after};
 			},
 			async check() {
-				const current = (await gateway.getWorkspace(workspace.id)).identity;
+				const found = await gateway.getWorkspace(workspace.id);
+				const current = found.identity;
 				const same =
+					!failedInAzure(found) &&
 					current.type === (after.length ? 'SystemAssigned,UserAssigned' : current.type) &&
 					current.userAssigned.length === after.length &&
 					after.every((id) => current.userAssigned.some((uai) => sameResourceId(uai.id, id)));

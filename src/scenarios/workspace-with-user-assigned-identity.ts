@@ -9,7 +9,7 @@ import {identityPrincipalVariable} from '../steps/shell.js';
 import {writeFileStep} from '../steps/write-file.js';
 import type {Answers, Choice, Question, Scenario} from './scenario.js';
 import {outcomesSummary} from './scenario.js';
-import {createIdentityStep, createNew, identityPrincipal, registryChoice, userAssignedIdentityQuestions} from './shared.js';
+import {createIdentityStep, createNew, failedInAzure, identityPrincipal, registryChoice, userAssignedIdentityQuestions} from './shared.js';
 
 /**
  * Document 004 "User-assigned managed identity" (001/000 "Create workspace with user-assigned
@@ -612,6 +612,7 @@ function createWorkspaceStep(gateway: AzureGateway, choice: Chosen): PlanStep {
 			return {kind: 'delete', resourceType: 'workspace', id: workspaceId, label: `workspace ${workspaceName}`};
 		},
 		async check() {
+			if (failedInAzure(await current())) return {satisfied: false, detail: `workspace ${workspaceName}'s creation failed in Azure: creating it again`};
 			const problems = await differences();
 			if (!problems) return {satisfied: false, detail: 'not created yet'};
 			if (problems.length > 0) {

@@ -1,6 +1,6 @@
 import {DemoCredential} from '../../src/azure/credential.js';
 import type {TraceSink} from '../../src/azure/pipeline.js';
-import {SdkGateway} from '../../src/azure/sdk-gateway.js';
+import {SdkGateway, type AzureConnection} from '../../src/azure/sdk-gateway.js';
 import {startEmulator, type EmulatorOptions, type RunningEmulator} from '../../src/emulator/index.js';
 
 export interface EmulatedAzure {
@@ -12,14 +12,17 @@ export interface EmulatedAzure {
 }
 
 /** The real SDK clients over HTTPS against a fresh in-memory demo tenant. */
-export async function startEmulatedAzure(options: EmulatorOptions & {trace?: TraceSink} = {}): Promise<EmulatedAzure> {
-	const {trace, ...emulatorOptions} = options;
+export async function startEmulatedAzure(
+	options: EmulatorOptions & {trace?: TraceSink; connection?: Pick<AzureConnection, 'retry' | 'operationPatienceMs' | 'pollIntervalMs'>} = {},
+): Promise<EmulatedAzure> {
+	const {trace, connection, ...emulatorOptions} = options;
 	const emulator = await startEmulator({lroDurationMs: 200, ...emulatorOptions});
 	const gateway = new SdkGateway({
 		endpoint: emulator.url,
 		credential: new DemoCredential(),
 		caCertPem: emulator.caCertPem,
 		...(trace ? {trace} : {}),
+		...connection,
 	});
 	return {
 		emulator,

@@ -85,13 +85,60 @@ describe('runPlan', () => {
 		expect(events.filter((event) => event.stepId === 'b').map((event) => event.state)).toEqual(['pending']);
 	});
 
-	it('fails a step whose verification does not hold, with code VerificationFailed', async () => {
-		const result = await runPlan({
-			scenarioId: 's',
-			title: 'T',
-			steps: [idempotentStep('a', {applied: false, applyCalls: 0}, {verifyFails: true})],
-		});
-		expect(result.steps[0]).toMatchObject({state: 'failed', error: {code: 'VerificationFailed', message: 'still missing'}});
+	it('fails a step whose verification does not hold within the bound, with code VerificationFailed, saying it gave up', async () => {
+		const events: StepEvent[] = [];
+		const result = await runPlan(
+			{scenarioId: 's', title: 'T', steps: [idempotentStep('a', {applied: false, applyCalls: 0}, {verifyFails: true})]},
+			{onEvent: (event) => events.push(event), timing: {verifyWaitMs: 30, verifyFirstDelayMs: 5}},
+		);
+		expect(result.steps[0]).toMatchObject({state: 'failed', error: {code: 'VerificationFailed'}});
+		expect(result.steps[0]!.error!.message).toMatch(/^still missing; gave up looking after 30 ms \(\d+ looks\)$/);
+		expect(events.some((event) => event.message?.startsWith('Azure does not show it yet (still missing) · looking again in 5 ms'))).toBe(true);
+	});
+
+	it('verifies again while Azure does not show a change yet, and is done once it does', async () => {
+		const resource = {applied: false, applyCalls: 0};
+		let looks = 0;
+		const step: PlanStep = {
+			...idempotentStep('a', resource),
+			async verify() {
+				looks += 1;
+				return looks < 3 ? {ok: false, detail: 'not visible yet'} : {ok: true, detail: 'a in place'};
+			},
+		};
+		const result = await runPlan({scenarioId: 's', title: 'T', steps: [step]}, {timing: {verifyWaitMs: 5000, verifyFirstDelayMs: 1}});
+		expect(result.outcome).toBe('completed');
+		expect(looks).toBe(3);
+		expect(resource.applyCalls).toBe(1);
+	});
+
+	it('reads a conflict on apply as "look again": waits, checks, and does not write twice when the check finds it done', async () => {
+		const resource = {applied: false, applyCalls: 0};
+		const events: StepEvent[] = [];
+		const step: PlanStep = {
+			...idempotentStep('a', resource),
+			async apply() {
+				resource.applyCalls += 1;
+				// The write lands, but the answer says another operation is in progress.
+				resource.applied = true;
+				throw Object.assign(new Error('busy'), {code: 'Conflict'});
+			},
+		};
+		const result = await runPlan({scenarioId: 's', title: 'T', steps: [step]}, {onEvent: (event) => events.push(event), timing: {conflictFirstDelayMs: 1}});
+		expect(result.outcome).toBe('completed');
+		expect(resource.applyCalls).toBe(1);
+		expect(events.some((event) => event.message === 'another operation is running on a (Conflict) · looking again in 1 ms')).toBe(true);
+	});
+
+	it('applies again after a conflict while the work is still not done, a bounded number of times', async () => {
+		const resource = {applied: false, applyCalls: 0};
+		const busy = Object.assign(new Error('busy'), {code: 'AnotherOperationInProgress'});
+		const result = await runPlan(
+			{scenarioId: 's', title: 'T', steps: [idempotentStep('a', resource, {failApply: busy})]},
+			{timing: {conflictRetries: 2, conflictFirstDelayMs: 1}},
+		);
+		expect(result.steps[0]).toMatchObject({state: 'failed', error: {code: 'AnotherOperationInProgress'}});
+		expect(resource.applyCalls).toBe(3);
 	});
 
 	it('journals every state as it goes and does not redo steps the journal has as done', async () => {
