@@ -132,58 +132,62 @@ function baseline(file: string) {
 	return found;
 }
 
-/** How often each fault fired, over the scenarios run (all of them, or those a -t filter picked). */
-const fired = new Map<string, number>();
+/**
+ * The matrix, or a share of its faults: split over two test files so that the two cores share it.
+ * How often each fault fired is counted over the scenarios run (all, or those a -t filter picked).
+ */
+export function describeFaultMatrix(share: (index: number) => boolean): void {
+	const fired = new Map<string, number>();
+	describe.concurrent('the fault matrix: every scenario survives every fault', () => {
+		for (const fault of faults.filter((_fault, index) => share(index))) {
+			describe(fault.name, () => {
+				it.each(files)(`%s (${fault.spec})`, async (file) => {
+					const expected = await baseline(file);
+					const seed = files.indexOf(file) * 100 + faults.indexOf(fault) + 1;
+					const azure = await startEmulatedAzure({...emulatorTiming, connection, faults: fault.spec, faultSeed: seed});
+					try {
+						const store = new SessionStore(mkdtempSync(join(tmpdir(), 'aml-identity-faults-')));
+						const first = await run(azure, file, store);
+						const firedNow = azure.emulator.faults!.fired.reduce((sum, count) => sum + count, 0);
+						fired.set(fault.name, (fired.get(fault.name) ?? 0) + firedNow);
 
-describe.concurrent('the fault matrix: every scenario survives every fault', () => {
-	for (const fault of faults) {
-		describe(fault.name, () => {
-			it.each(files)(`%s (${fault.spec})`, async (file) => {
-				const expected = await baseline(file);
-				const seed = files.indexOf(file) * 100 + faults.indexOf(fault) + 1;
-				const azure = await startEmulatedAzure({...emulatorTiming, connection, faults: fault.spec, faultSeed: seed});
-				try {
-					const store = new SessionStore(mkdtempSync(join(tmpdir(), 'aml-identity-faults-')));
-					const first = await run(azure, file, store);
-					const firedNow = azure.emulator.faults!.fired.reduce((sum, count) => sum + count, 0);
-					fired.set(fault.name, (fired.get(fault.name) ?? 0) + firedNow);
+						if (fault.stopsWith && firedNow > 0) {
+							expect(first.failedCode, first.output).toBe(fault.stopsWith.code);
+							expect(first.code, first.output).toBe(fault.stopsWith.exit);
+						} else {
+							expect(first.code, first.output).toBe(exitCodes.done);
+						}
 
-					if (fault.stopsWith && firedNow > 0) {
-						expect(first.failedCode, first.output).toBe(fault.stopsWith.code);
-						expect(first.code, first.output).toBe(fault.stopsWith.exit);
-					} else {
-						expect(first.code, first.output).toBe(exitCodes.done);
+						const sessionId = store.list().sessions[0]!.id;
+						if (first.code !== exitCodes.done) {
+							expect(first.output).toContain(`Session ${sessionId} is saved`);
+							expect(store.list().sessions[0]!.status).toBe('failed');
+							await untilOperationsSettle(azure.emulator.state);
+							const resumed = await run(azure, file, store, sessionId);
+							expect(resumed.code, resumed.output).toBe(exitCodes.done);
+						}
+
+						const {sessions, unreadable} = store.list();
+						expect(unreadable).toEqual([]);
+						expect(sessions.map((session) => [session.id, session.status])).toEqual([[sessionId, 'completed']]);
+						// No step is left mid-write. (A step that failed may stay failed in the journal when the resumed
+						// plan no longer has it: the compute already has the identity it was to give.)
+						expect(Object.values(sessions[0]!.steps).filter((step) => step.state === 'running')).toEqual([]);
+
+						const held = holdings(azure.emulator.state);
+						expect(held.maps).toEqual(expected.maps);
+						expect(held.grants).toEqual(expected.grants);
+						expect(new Set(held.grants).size).toBe(held.grants.length);
+					} finally {
+						await azure.close();
 					}
-
-					const sessionId = store.list().sessions[0]!.id;
-					if (first.code !== exitCodes.done) {
-						expect(first.output).toContain(`Session ${sessionId} is saved`);
-						expect(store.list().sessions[0]!.status).toBe('failed');
-						await untilOperationsSettle(azure.emulator.state);
-						const resumed = await run(azure, file, store, sessionId);
-						expect(resumed.code, resumed.output).toBe(exitCodes.done);
-					}
-
-					const {sessions, unreadable} = store.list();
-					expect(unreadable).toEqual([]);
-					expect(sessions.map((session) => [session.id, session.status])).toEqual([[sessionId, 'completed']]);
-					// No step is left mid-write. (A step that failed may stay failed in the journal when the resumed
-					// plan no longer has it: the compute already has the identity it was to give.)
-					expect(Object.values(sessions[0]!.steps).filter((step) => step.state === 'running')).toEqual([]);
-
-					const held = holdings(azure.emulator.state);
-					expect(held.maps).toEqual(expected.maps);
-					expect(held.grants).toEqual(expected.grants);
-					expect(new Set(held.grants).size).toBe(held.grants.length);
-				} finally {
-					await azure.close();
-				}
+				});
 			});
-		});
-	}
-});
+		}
+	});
 
-afterAll(() => {
-	// Each fault reached at least one scenario: a fault that never fires proves nothing.
-	for (const [name, count] of fired) expect(count, `${name} never fired`).toBeGreaterThan(0);
-});
+	afterAll(() => {
+		// Each fault reached at least one scenario: a fault that never fires proves nothing.
+		for (const [name, count] of fired) expect(count, `${name} never fired`).toBeGreaterThan(0);
+	});
+}
