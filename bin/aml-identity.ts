@@ -228,9 +228,9 @@ async function runEmulator(): Promise<void> {
 		emulator = await startEmulator({stateDir: emulatorDirectory(home), port});
 	} catch (error) {
 		const {toAzureFailure} = await import('../src/azure/errors.js');
-		const {nextStepFor} = await import('../src/azure/next-steps.js');
+		const {nextStepForCommand} = await import('../src/azure/next-steps.js');
 		const failure = toAzureFailure(error);
-		fail(`the emulator could not start (${failure.code}): ${failure.message}\n→ ${nextStepFor(failure)}`, 1);
+		fail(`the emulator could not start (${failure.code}): ${failure.message}\n→ ${nextStepForCommand(failure)}`, 1);
 	}
 	process.stdout.write(
 		[
@@ -270,10 +270,10 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 	const observers = combineSinks(trace, requestLog.sink);
 	const connectionFailure = async (error: unknown): Promise<string> => {
 		const {toAzureFailure} = await import('../src/azure/errors.js');
-		const {nextStepFor} = await import('../src/azure/next-steps.js');
+		const {nextStepForCommand} = await import('../src/azure/next-steps.js');
 		const failure = toAzureFailure(error);
 		const what = mode === 'demo' ? 'could not start the demo tenant' : 'could not sign in to Azure';
-		return `${what} (${failure.code}): ${failure.message}\n→ ${nextStepFor(failure)}`;
+		return `${what} (${failure.code}): ${failure.message}\n→ ${nextStepForCommand(failure)}`;
 	};
 
 	// The screens first: in demo mode the first one is drawn while the tenant starts behind it.
@@ -423,9 +423,9 @@ async function runWithoutScreen(action: 'run' | 'plan' | 'export'): Promise<void
 	const connection = demo
 		? await connectToDemoTenant({...demoTenantOptions(), ...(trace ? {trace} : {})}).catch(async (error: unknown) => {
 				// An expected failure to start (a bad AML_IDENTITY_DEMO_FAULTS, an unreadable tenant): its reason and fix, no stack.
-				const {nextStepFor} = await import('../src/azure/next-steps.js');
+				const {nextStepForCommand} = await import('../src/azure/next-steps.js');
 				const {toAzureFailure} = await import('../src/azure/errors.js');
-				return fail(`${(error as Error).message}\n→ ${nextStepFor(toAzureFailure(error))}`);
+				return fail(`${(error as Error).message}\n→ ${nextStepForCommand(toAzureFailure(error))}`);
 			})
 		: await connectToAzure({...(await signInOptions()), ...(trace ? {trace} : {}), ...(subscription ? {subscription} : {})});
 	process.on('SIGINT', () => {

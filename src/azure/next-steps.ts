@@ -1,6 +1,19 @@
 import type {AzureFailure} from './errors.js';
 
 /** The next step to suggest for an expected Azure failure, matched on its code. */
+/**
+ * The same advice for a command without a screen: there is no r key there, the command is run again
+ * (a run with --resume ID carries on its session).
+ */
+export function nextStepForCommand(failure: AzureFailure): string {
+	return nextStepFor(failure)
+		.replace(/^Press r to retry\./, 'Run it again.')
+		.replace(/press r to retry in a few minutes/gi, 'run it again in a few minutes')
+		.replace(/press r to retry/gi, 'run it again')
+		.replace(/press r to get a new code/gi, 'run it again for a new code')
+		.replace(/press r to sign in again, or q to quit/gi, 'run it again to sign in');
+}
+
 export function nextStepFor(failure: AzureFailure): string {
 	switch (failure.code) {
 		case 'AuthorizationFailed':

@@ -1,6 +1,6 @@
 import type {AzureGateway, SubscriptionSummary, WorkspaceSummary} from '../azure/gateway.js';
 import {toAzureFailure} from '../azure/errors.js';
-import {nextStepFor} from '../azure/next-steps.js';
+import {nextStepForCommand} from '../azure/next-steps.js';
 import {ExportFileExistsError, writeExport} from '../export/export-plan.js';
 import {commandLines, type Plan, type StepEvent} from '../plan/plan.js';
 import {preflight} from '../plan/preflight.js';
@@ -300,11 +300,12 @@ export async function runHeadless(given: HeadlessRequest, context: HeadlessConte
 		const summary = scenario.summarize(facts, answers, result);
 		const files = filesOf(plan, result);
 		io.event?.({type: 'summary', outcome: result.outcome, sessionId: session.id, ...summary, files});
-		for (const line of summary.nextSteps) io.log(`→ ${line}`);
+		// What to do next once it worked; after a failure, only how to get past it (below).
+		if (result.outcome === 'completed') for (const line of summary.nextSteps) io.log(`→ ${line}`);
 		for (const file of files) io.log(`file: ${file}`);
 		const failed = result.steps.find((step) => step.state === 'failed');
 		if (!failed) return exitCodes.done;
-		io.log(`→ ${nextStepFor(failed.error!)}`);
+		io.log(`→ ${nextStepForCommand(failed.error!)}`);
 		io.log(
 			`Session ${session.id} is saved: resume with aml-identity run --resume ${session.id} --yes, or in the wizard with aml-identity${context.mode === 'demo' ? ' demo' : ''} --resume ${session.id}`,
 		);
@@ -316,7 +317,7 @@ export async function runHeadless(given: HeadlessRequest, context: HeadlessConte
 			return exitCodes.badInput;
 		}
 		const failure = toAzureFailure(error);
-		io.log(`${failure.code}: ${failure.message}\n→ ${nextStepFor(failure)}`);
+		io.log(`${failure.code}: ${failure.message}\n→ ${nextStepForCommand(failure)}`);
 		io.event?.({type: 'error', ...failure});
 		return exitCodes.stepFailed;
 	}
@@ -349,7 +350,7 @@ export async function exportHeadless(request: ExportRequest, context: Pick<Headl
 			return exitCodes.badInput;
 		}
 		const failure = toAzureFailure(error);
-		io.log(`${failure.code}: ${failure.message}\n→ ${nextStepFor(failure)}`);
+		io.log(`${failure.code}: ${failure.message}\n→ ${nextStepForCommand(failure)}`);
 		io.event?.({type: 'error', ...failure});
 		return exitCodes.stepFailed;
 	}

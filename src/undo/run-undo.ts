@@ -1,6 +1,6 @@
 import type {AzureGateway} from '../azure/gateway.js';
 import {toAzureFailure} from '../azure/errors.js';
-import {nextStepFor} from '../azure/next-steps.js';
+import {nextStepForCommand} from '../azure/next-steps.js';
 import type {StepEvent} from '../plan/plan.js';
 import {runPlan, type StepJournalEntry} from '../plan/runner.js';
 import {findScenario} from '../scenarios/index.js';
@@ -85,7 +85,7 @@ export async function undoSession(
 		const title = undo.plan.steps.find((step) => step.id === event.stepId)?.title ?? event.stepId;
 		if (event.state === 'done') io.log(`✔ ${title}`);
 		else if (event.state === 'skipped') io.log(`↷ ${title}: ${event.detail ?? 'already done'}`);
-		else if (event.state === 'failed' && event.error) io.log(`✖ ${title}: ${event.error.code}: ${event.error.message}\n  → ${nextStepFor(event.error)}`);
+		else if (event.state === 'failed' && event.error) io.log(`✖ ${title}: ${event.error.code}: ${event.error.message}\n  → ${nextStepForCommand(event.error)}`);
 	};
 	try {
 		const result = await runPlan(undo.plan, {journal: session.undoJournal(), onEvent});
@@ -99,7 +99,7 @@ export async function undoSession(
 		return result.outcome === 'completed' ? 0 : 1;
 	} catch (error) {
 		const failure = toAzureFailure(error);
-		io.log(`The undo could not run (${failure.code}): ${failure.message}\n→ ${nextStepFor(failure)}`);
+		io.log(`The undo could not run (${failure.code}): ${failure.message}\n→ ${nextStepForCommand(failure)}`);
 		return 1;
 	}
 }
