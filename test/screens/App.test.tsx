@@ -117,6 +117,19 @@ describe('the wizard', () => {
 		expect(store.list().sessions[0]?.choices.tenantId).toBe(SEED.tenantId);
 	});
 
+	it('Esc goes back to the list it came from, on the row chosen before', async () => {
+		azure = await startEmulatedAzure();
+		const store = new SessionStore(mkdtempSync(join(tmpdir(), 'aml-identity-app-')));
+		const wizard = renderWizard(store, azure.gateway);
+		await waitForFrame(wizard.lastFrame, 'Start a new setup');
+		await wizard.press(keys.enter, 'Contoso ML Production');
+		await wizard.press(keys.down, '❯ Contoso ML Dev/Test');
+		await wizard.press(keys.down, '❯ Contoso ML Production');
+		await wizard.press(keys.enter, 'mlw-fraud-prod');
+		const back = await wizard.press(keys.escape, /Choose a subscription[\s\S]*❯/);
+		expect(back).toContain('❯ Contoso ML Production');
+	});
+
 	it('q quits and keeps the session', async () => {
 		azure = await startEmulatedAzure();
 		const store = new SessionStore(mkdtempSync(join(tmpdir(), 'aml-identity-app-')));
