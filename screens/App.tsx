@@ -149,6 +149,8 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 			setOpeningId(record.id);
 			setOpenFailure(undefined);
 			try {
+				// Open in another aml-identity: say so (and by which process) rather than race it.
+				store.claim(record.id);
 				const review = await reviewSession(store.find(record.id) ?? record, {gateway, contextFor});
 				if (openRequest.current === record.id) dispatch({type: 'session-opened', review});
 			} catch (error) {
@@ -287,6 +289,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 					unreadable={unreadable}
 					onStart={() => {
 						session.current = store.create(connection.mode);
+						store.claim(session.current.id);
 						if (connection.mode === 'azure' && connection.user.tenantId) session.current.saveChoices({tenantId: connection.user.tenantId});
 						dispatch({type: 'start'});
 					}}

@@ -7,7 +7,7 @@ import {preflight} from '../plan/preflight.js';
 import {runPlan, type RunResult, type RunTiming} from '../plan/runner.js';
 import {findScenario, scenarios} from '../scenarios/index.js';
 import {filesOf, isAnswerKey, nextQuestion, type Answers, type Question, type Scenario, type ScenarioContext} from '../scenarios/scenario.js';
-import type {Session, SessionStore} from '../session/session-store.js';
+import {SessionInUseError, type Session, type SessionStore} from '../session/session-store.js';
 import {createNew} from '../scenarios/shared.js';
 import {nearMiss} from './near-miss.js';
 
@@ -68,6 +68,12 @@ function savedSession(sessionId: string, context: HeadlessContext): Session {
 		throw new InputProblem(`--resume: session ${sessionId} was made ${record.mode === 'demo' ? 'in demo mode: add --demo' : 'against Azure: leave out --demo'}.`);
 	}
 	if (record.status === 'undone') throw new InputProblem(`--resume: session ${sessionId} was undone. Start a new run instead (leave out --resume).`);
+	try {
+		context.store.claim(sessionId);
+	} catch (error) {
+		if (error instanceof SessionInUseError) throw new InputProblem(`--resume: ${error.message}`);
+		throw error;
+	}
 	const {scenarioId, subscription, workspace} = record.choices;
 	if (!scenarioId || !subscription || !workspace) {
 		throw new InputProblem(

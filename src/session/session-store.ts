@@ -1,5 +1,5 @@
 import {randomUUID} from 'node:crypto';
-import {existsSync, mkdirSync, readdirSync, renameSync, rmSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import Conf from 'conf';
 import type {StepJournal, StepJournalEntry} from '../plan/runner.js';
@@ -136,6 +136,33 @@ export class SessionStore {
 	}
 
 	/** Forgets a session (one the user quit before choosing anything). */
+	/**
+	 * Claims a session for this process until it exits: a second aml-identity on the same session
+	 * (a wizard resumed twice, run --resume beside the wizard, an undo) refuses instead of racing.
+	 * A claim left by a process that is gone (killed) is taken over.
+	 */
+	claim(id: string): void {
+		mkdirSync(this.directory, {recursive: true});
+		const path = join(this.directory, `session-${id}.lock`);
+		try {
+			writeFileSync(path, String(process.pid), {flag: 'wx', mode: 0o600});
+		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+			const holder = Number(readFileSync(path, 'utf8').trim());
+			if (holder !== process.pid && isRunning(holder)) throw new SessionInUseError(id, holder);
+			writeFileSync(path, String(process.pid), {mode: 0o600});
+		}
+		heldClaims.add(path);
+		if (heldClaims.size === 1) process.once('exit', releaseAllClaims);
+	}
+
+	/** Gives a claimed session back (the claim also ends when the process exits). */
+	release(id: string): void {
+		const path = join(this.directory, `session-${id}.lock`);
+		if (!heldClaims.delete(path)) return;
+		rmSync(path, {force: true});
+	}
+
 	delete(id: string): void {
 		rmSync(join(this.directory, `session-${id}.json`), {force: true});
 	}
@@ -148,6 +175,35 @@ export class SessionStore {
 		} catch {
 			return undefined;
 		}
+	}
+}
+
+/** Another aml-identity process has the session open. */
+export class SessionInUseError extends Error {
+	readonly code = 'SessionInUse';
+	constructor(
+		readonly sessionId: string,
+		readonly pid: number,
+	) {
+		super(`Session ${sessionId} is open in another aml-identity (process ${pid}). Finish or quit that one first, then try again.`);
+	}
+}
+
+const heldClaims = new Set<string>();
+
+function releaseAllClaims(): void {
+	for (const path of heldClaims) rmSync(path, {force: true});
+	heldClaims.clear();
+}
+
+function isRunning(pid: number): boolean {
+	if (!Number.isInteger(pid) || pid <= 0) return false;
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		// EPERM: it runs, as another user.
+		return (error as NodeJS.ErrnoException).code === 'EPERM';
 	}
 }
 

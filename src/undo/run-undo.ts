@@ -4,7 +4,7 @@ import {nextStepForCommand} from '../azure/next-steps.js';
 import type {StepEvent} from '../plan/plan.js';
 import {runPlan, type StepJournalEntry} from '../plan/runner.js';
 import {findScenario} from '../scenarios/index.js';
-import type {SessionRecord, SessionStore} from '../session/session-store.js';
+import {SessionInUseError, type SessionRecord, type SessionStore} from '../session/session-store.js';
 import {buildUndoPlan, type UndoPlan} from './undo-plan.js';
 
 export interface UndoIo {
@@ -79,6 +79,13 @@ export async function undoSession(
 		return 0;
 	}
 
+	try {
+		context.store.claim(sessionId);
+	} catch (error) {
+		if (!(error instanceof SessionInUseError)) throw error;
+		io.log(error.message);
+		return 2;
+	}
 	const session = context.store.open(sessionId);
 	const onEvent = (event: StepEvent) => {
 		if (event.state !== 'running' || event.phase === 'apply') io.event?.({type: 'step', ...event});
