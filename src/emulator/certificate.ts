@@ -31,8 +31,12 @@ const bitString = (value: Buffer) => tlv(0x03, Buffer.from([0]), value);
 const explicit = (tagNumber: number, inner: Buffer) => tlv(0xa0 | tagNumber, inner);
 
 function integer(value: Buffer): Buffer {
-	// Positive: a leading 0 when the high bit is set.
-	return tlv(0x02, value[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), value]) : value);
+	// DER: the shortest form. No leading zero bytes, but a positive number whose high bit is set
+	// gets one (a random serial may start with 0x00: "illegal padding" to OpenSSL otherwise).
+	let start = 0;
+	while (start < value.length - 1 && value[start] === 0) start++;
+	const digits = value.subarray(start);
+	return tlv(0x02, digits[0]! & 0x80 ? Buffer.concat([Buffer.from([0]), digits]) : digits);
 }
 
 function oid(dotted: string): Buffer {
