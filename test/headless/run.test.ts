@@ -99,6 +99,31 @@ describe('running a scenario without a screen', () => {
 	});
 });
 
+describe('bad answers are refused before anything is written, naming the value and the fix', () => {
+	it('a malformed resource ID, a resource in another subscription, a wrong type, and names that break Azure rules', async () => {
+		const attempt = async (request: Partial<HeadlessRequest>) => {
+			const result = await headless({...request, confirmed: true});
+			expect(result.code, result.output).toBe(2);
+			return result.output;
+		};
+		expect(await attempt({...production, answers: {compute: '/subscriptions/not-a-resource-id'}})).toContain('"compute" is "/subscriptions/not-a-resource-id", which is not offered.');
+		// gpu-train lives in Contoso ML Dev/Test, not in the workspace's subscription.
+		expect(await attempt({...production, answers: {compute: SEED.computes.gpuTrain.id}})).toContain(`"compute" is "${SEED.computes.gpuTrain.id}", which is not offered.`);
+		expect(await attempt({scenarioId: 'acr-disable-admin-user', subscription: 'Contoso ML Production', workspace: 'mlw-fraud-prod', answers: {noAciDeployments: 'yes'}})).toContain('"noAciDeployments" must be true or false');
+		const newCompute = {compute: 'new', vmSize: 'Standard_DS3_v2', minNodes: '0', maxNodes: '2', identityType: 'SystemAssigned'};
+		expect(await attempt({...production, answers: {...newCompute, computeName: '1-bad'}})).toContain('1-bad');
+		const newIdentity = {scenarioId: 'managed-environment-private-acr', subscription: 'Contoso ML Production', workspace: 'mlw-fraud-prod'};
+		expect(await attempt({...newIdentity, answers: {registry: 'crcontosobase', buildIdentity: 'new', buildIdentityName: 'bad name!'}})).toContain('bad name!');
+		const registry = {scenarioId: 'bring-your-own-acr', subscription: 'Contoso ML Production', workspace: 'mlw-demand-forecast'};
+		expect(await attempt({...registry, answers: {registry: 'new', registryName: 'Has_Underscore'}})).toContain('Has_Underscore');
+		const datastore = {scenarioId: 'data-access-compute-identity', subscription: 'Contoso ML Production', workspace: 'mlw-fraud-prod'};
+		expect(await attempt({...datastore, answers: {compute: 'cpu-cluster', storageAccount: 'stfraudlake7d2e9c', container: 'curated', datastoreName: 'bad name'}})).toContain('"bad name" is not a valid datastore name');
+		const workspace = {scenarioId: 'workspace-with-user-assigned-identity', subscription: 'Contoso ML Production', workspace: 'mlw-fraud-prod'};
+		expect(await attempt({...workspace, answers: {resourceGroup: 'rg-ml-fraud-prod', workspaceName: '-bad'}})).toContain('-bad');
+		expect(azure!.writes()).toEqual([]);
+	});
+});
+
 describe('carrying on a saved session without a screen (--resume)', () => {
 	it("takes a wizard session's scenario, place and answers, and redoes nothing its journal has done", async () => {
 		azure = await startEmulatedAzure();

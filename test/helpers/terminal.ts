@@ -54,6 +54,8 @@ export interface Terminal {
 	readonly socket: string;
 	/** The visible screen, as plain text (trailing blank lines removed). */
 	screen(): Promise<string>;
+	/** The visible screen with its colours and attributes as escape sequences (capture-pane -e). */
+	styledScreen(): Promise<string>;
 	/** Polls the screen every 50 ms until it contains `expected`; returns that screen. Throws with the last screen on timeout. */
 	waitFor(expected: string | RegExp, options?: WaitOptions): Promise<string>;
 	/** Sends named keys (see `keys`), one tmux key per argument, once the program reads keys (raw mode). */
@@ -232,6 +234,7 @@ export async function startTerminal(options: StartTerminalOptions): Promise<Term
 	return {
 		socket,
 		screen,
+		styledScreen: () => tmux('capture-pane', '-p', '-e', '-t', target),
 		async waitFor(expected, {timeoutMs = 10_000} = {}) {
 			return poll(typeof expected === 'string' ? JSON.stringify(expected) : String(expected), timeoutMs, async () => {
 				const text = await screen();
