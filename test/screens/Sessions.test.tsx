@@ -143,4 +143,28 @@ describe('Sessions screen in the wizard', () => {
 		expect(frame).toContain('Saved sessions (1)');
 		expect(outcomes).toEqual([]);
 	});
+
+	it('a session open in another aml-identity is not opened twice: the screen names the process', async () => {
+		azure = await startEmulatedAzure();
+		const directory = mkdtempSync(join(tmpdir(), 'aml-identity-sessions-screen-'));
+		const store = new SessionStore(directory);
+		const busy = store.create('demo');
+		busy.saveChoices({subscription: production, workspace: {id: fraud.id, name: fraud.name, resourceGroup: fraud.resourceGroup}, scenarioId: 'acr-disable-admin-user'});
+		writeFileSync(join(directory, `session-${busy.id}.lock`), String(process.ppid));
+		const wizard = render(
+			<App
+				connection={{gateway: azure.gateway, user: {name: 'Ada Lovelace'}, label: 'demo tenant', mode: 'demo'}}
+				store={store}
+				resume
+				outputDirectory={mkdtempSync(join(tmpdir(), 'aml-identity-output-'))}
+				onExit={() => {}}
+			/>,
+		);
+		await waitForFrame(wizard.lastFrame, busy.id);
+		await settle();
+		wizard.stdin.write(keys.enter);
+		const frame = flat(await waitForFrame(wizard.lastFrame, 'open in another aml-identity'));
+		expect(frame).toContain(`Session ${busy.id} is open in another aml-identity (process ${process.ppid}). Finish or quit that one first, then try again.`);
+		expect(azure.writes()).toEqual([]);
+	});
 });
