@@ -180,6 +180,24 @@ const completeRegistryUpdate: OperationApplier = (state, operation, now) => {
 	operation.status = 'Succeeded';
 };
 
+/** Starts a long-running operation on a registry (its operationStatuses resource); returns the status ID. */
+function startRegistryOperation(ctx: RequestContext, registryId: string, resourceKey: string, kind: string, payload: JsonObject): string {
+	const startedAt = ctx.now();
+	const name = `registries-${randomUUID()}`;
+	const operationId = `${registryId}/operationStatuses/${name}`;
+	ctx.startOperation({
+		id: operationId,
+		name,
+		kind,
+		resourceKey,
+		status: 'InProgress',
+		startTime: new Date(startedAt).toISOString(),
+		completesAt: startedAt + ctx.options.lroDurationMs,
+		payload,
+	});
+	return operationId;
+}
+
 function updateRegistry(ctx: RequestContext): ArmResponse {
 	const {subscriptionId, resourceGroupName, registryName} = ctx.params as Record<'subscriptionId' | 'resourceGroupName' | 'registryName', string>;
 	const registry = findRegistry(ctx, subscriptionId, resourceGroupName, registryName);
@@ -187,23 +205,11 @@ function updateRegistry(ctx: RequestContext): ArmResponse {
 	const patch = validateRegistryUpdate(body);
 	const resourceKey = registry.id.toLowerCase();
 	refuseWhileBusy(ctx.state, resourceKey, registry.name);
-	const startedAt = ctx.now();
-	const name = `registries-${randomUUID()}`;
-	const operationId = `${registry.id}/operationStatuses/${name}`;
-	// Tokens are not validated yet, so every caller is the demo user.
+	// systemData names the demo user whoever the caller is (not yet the token's principal).
 	const modifiedBy = DEMO_TENANT.user.upn;
 	// While running, GET shows the old values with provisioningState Updating.
 	registry.properties.provisioningState = 'Updating';
-	ctx.startOperation({
-		id: operationId,
-		name,
-		kind: REGISTRY_UPDATE_OPERATION,
-		resourceKey,
-		status: 'InProgress',
-		startTime: new Date(startedAt).toISOString(),
-		completesAt: startedAt + ctx.options.lroDurationMs,
-		payload: {patch, modifiedBy},
-	});
+	const operationId = startRegistryOperation(ctx, registry.id, resourceKey, REGISTRY_UPDATE_OPERATION, {patch, modifiedBy});
 	// Like RegistryUpdate.json's 201: the registry as it will be, still provisioningState Updating.
 	const projected = applyRegistryPatch(registry, patch, isoNow(ctx), modifiedBy, ctx.state.tenantId);
 	projected.properties.provisioningState = 'Updating';
@@ -271,19 +277,7 @@ function createRegistry(ctx: RequestContext): ArmResponse {
 	registry.properties.provisioningState = 'Creating';
 	const resourceKey = id.toLowerCase();
 	ctx.state.registries[resourceKey] = registry;
-	const startedAt = ctx.now();
-	const name = `registries-${randomUUID()}`;
-	const operationId = `${id}/operationStatuses/${name}`;
-	ctx.startOperation({
-		id: operationId,
-		name,
-		kind: REGISTRY_CREATE_OPERATION,
-		resourceKey,
-		status: 'InProgress',
-		startTime: new Date(startedAt).toISOString(),
-		completesAt: startedAt + ctx.options.lroDurationMs,
-		payload: {},
-	});
+	const operationId = startRegistryOperation(ctx, id, resourceKey, REGISTRY_CREATE_OPERATION, {});
 	return {
 		status: 201,
 		body: registry,
@@ -319,19 +313,7 @@ function deleteRegistry(ctx: RequestContext): ArmResponse {
 	if (!registry) return {status: 204};
 	refuseWhileBusy(ctx.state, resourceKey, registry.name);
 	registry.properties.provisioningState = 'Deleting';
-	const startedAt = ctx.now();
-	const name = `registries-${randomUUID()}`;
-	const operationId = `${registry.id}/operationStatuses/${name}`;
-	ctx.startOperation({
-		id: operationId,
-		name,
-		kind: REGISTRY_DELETE_OPERATION,
-		resourceKey,
-		status: 'InProgress',
-		startTime: new Date(startedAt).toISOString(),
-		completesAt: startedAt + ctx.options.lroDurationMs,
-		payload: {},
-	});
+	const operationId = startRegistryOperation(ctx, registry.id, resourceKey, REGISTRY_DELETE_OPERATION, {});
 	return {
 		status: 202,
 		headers: {Location: `${ctx.baseUrl}${operationId}?api-version=${ctx.apiVersion}`, 'Retry-After': String(ctx.options.retryAfterSeconds)},

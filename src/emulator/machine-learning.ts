@@ -147,6 +147,27 @@ function pendingOperationFor(state: EmulatorState, resourceKey: string): Operati
 	return Object.values(state.operations).find((op) => op.resourceKey === resourceKey && op.status === 'InProgress');
 }
 
+/** Starts a long-running operation on a resource (InProgress until lroDurationMs has passed); returns its status ID. */
+function startOperation(
+	ctx: RequestContext,
+	operation: {kind: string; statusKind: 'computeOperationsStatus' | 'workspaceOperationsStatus'; resourceKey: string; subscriptionId: string; location: string; payload: JsonObject},
+): string {
+	const startedAt = ctx.now();
+	const name = randomUUID();
+	const id = operationId(operation.subscriptionId, operation.location, operation.statusKind, name);
+	ctx.startOperation({
+		id,
+		name,
+		kind: operation.kind,
+		resourceKey: operation.resourceKey,
+		status: 'InProgress',
+		startTime: new Date(startedAt).toISOString(),
+		completesAt: startedAt + ctx.options.lroDurationMs,
+		payload: operation.payload,
+	});
+	return id;
+}
+
 /** 409 when another operation is still running on the resource (`what` names it, e.g. "compute 'cpu'"). */
 function refuseWhileBusy(state: EmulatorState, resourceKey: string, what: string): void {
 	const pending = pendingOperationFor(state, resourceKey);
@@ -322,19 +343,7 @@ function putCompute(ctx: RequestContext): ArmResponse {
 	compute.properties.provisioningState = state;
 	ctx.state.computes[key] = compute;
 
-	const startedAt = ctx.now();
-	const name = randomUUID();
-	const id = operationId(subscriptionOf(workspace.id), workspace.location, 'computeOperationsStatus', name);
-	ctx.startOperation({
-		id,
-		name,
-		kind: COMPUTE_CREATE_OPERATION,
-		resourceKey: key,
-		status: 'InProgress',
-		startTime: new Date(startedAt).toISOString(),
-		completesAt: startedAt + ctx.options.lroDurationMs,
-		payload: {workspaceKey: workspace.id.toLowerCase(), grantPrincipals},
-	});
+	const id = startOperation(ctx, {kind: COMPUTE_CREATE_OPERATION, statusKind: 'computeOperationsStatus', resourceKey: key, subscriptionId: subscriptionOf(workspace.id), location: workspace.location, payload: {workspaceKey: workspace.id.toLowerCase(), grantPrincipals}});
 	return {
 		status: 201,
 		body: compute,
@@ -433,19 +442,7 @@ function deleteCompute(ctx: RequestContext): ArmResponse {
 	if (!compute) return {status: 204};
 	refuseWhileBusy(ctx.state, key, `compute '${compute.name}'`);
 	compute.properties.provisioningState = 'Deleting';
-	const startedAt = ctx.now();
-	const name = randomUUID();
-	const id = operationId(subscriptionOf(workspace.id), workspace.location, 'computeOperationsStatus', name);
-	ctx.startOperation({
-		id,
-		name,
-		kind: COMPUTE_DELETE_OPERATION,
-		resourceKey: key,
-		status: 'InProgress',
-		startTime: new Date(startedAt).toISOString(),
-		completesAt: startedAt + ctx.options.lroDurationMs,
-		payload: {underlyingResourceAction: action},
-	});
+	const id = startOperation(ctx, {kind: COMPUTE_DELETE_OPERATION, statusKind: 'computeOperationsStatus', resourceKey: key, subscriptionId: subscriptionOf(workspace.id), location: workspace.location, payload: {underlyingResourceAction: action}});
 	const url = `${ctx.baseUrl}${id}?api-version=${ctx.apiVersion}&service=new`;
 	return {
 		status: 202,
@@ -619,19 +616,7 @@ function patchWorkspace(ctx: RequestContext): ArmResponse {
 		registerPrincipal(ctx.state, identity.principalId, 'ServicePrincipal', ctx.now());
 	}
 	workspace.properties.provisioningState = 'Updating';
-	const startedAt = ctx.now();
-	const name = randomUUID();
-	const id = operationId(subscriptionOf(workspace.id), workspace.location, 'workspaceOperationsStatus', name);
-	ctx.startOperation({
-		id,
-		name,
-		kind: WORKSPACE_UPDATE_OPERATION,
-		resourceKey: key,
-		status: 'InProgress',
-		startTime: new Date(startedAt).toISOString(),
-		completesAt: startedAt + ctx.options.lroDurationMs,
-		payload: {patch},
-	});
+	const id = startOperation(ctx, {kind: WORKSPACE_UPDATE_OPERATION, statusKind: 'workspaceOperationsStatus', resourceKey: key, subscriptionId: subscriptionOf(workspace.id), location: workspace.location, payload: {patch}});
 	return workspaceOperationAccepted(ctx, id);
 }
 
@@ -900,19 +885,7 @@ function putWorkspace(ctx: RequestContext): ArmResponse {
 	} else {
 		ctx.state.workspaces[key] = built;
 	}
-	const startedAt = ctx.now();
-	const name = randomUUID();
-	const id = operationId(subscriptionOf(built.id), built.location, 'workspaceOperationsStatus', name);
-	ctx.startOperation({
-		id,
-		name,
-		kind: WORKSPACE_CREATE_OPERATION,
-		resourceKey: key,
-		status: 'InProgress',
-		startTime: new Date(startedAt).toISOString(),
-		completesAt: startedAt + ctx.options.lroDurationMs,
-		payload: existing ? {replacement: built} : {created: true},
-	});
+	const id = startOperation(ctx, {kind: WORKSPACE_CREATE_OPERATION, statusKind: 'workspaceOperationsStatus', resourceKey: key, subscriptionId: subscriptionOf(built.id), location: built.location, payload: existing ? {replacement: built} : {created: true}});
 	return workspaceOperationAccepted(ctx, id);
 }
 
@@ -949,19 +922,7 @@ function deleteWorkspace(ctx: RequestContext): ArmResponse {
 	if (!workspace) return {status: 204};
 	refuseWhileBusy(ctx.state, key, `workspace '${workspace.name}'`);
 	workspace.properties.provisioningState = 'Deleting';
-	const startedAt = ctx.now();
-	const name = randomUUID();
-	const id = operationId(subscriptionOf(workspace.id), workspace.location, 'workspaceOperationsStatus', name);
-	ctx.startOperation({
-		id,
-		name,
-		kind: WORKSPACE_DELETE_OPERATION,
-		resourceKey: key,
-		status: 'InProgress',
-		startTime: new Date(startedAt).toISOString(),
-		completesAt: startedAt + ctx.options.lroDurationMs,
-		payload: {},
-	});
+	const id = startOperation(ctx, {kind: WORKSPACE_DELETE_OPERATION, statusKind: 'workspaceOperationsStatus', resourceKey: key, subscriptionId: subscriptionOf(workspace.id), location: workspace.location, payload: {}});
 	return workspaceOperationAccepted(ctx, id);
 }
 
