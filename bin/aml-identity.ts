@@ -318,12 +318,13 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 	let root;
 	if (demoOptions) {
 		let startTenant!: () => void;
-		started = new Promise<void>((resolveStart) => (startTenant = resolveStart)).then(async () => {
+		const tenant = new Promise<void>((resolveStart) => (startTenant = resolveStart)).then(async () => {
 			const {connectToDemoTenant} = await import('../src/azure/connect.js');
 			return connectToDemoTenant({...demoOptions, trace: observers});
 		});
+		started = tenant;
 		root = wizard({
-			gateway: deferredGateway(started.then((tenant) => (tenant as Awaited<ReturnType<(typeof import('../src/azure/connect.js'))['connectToDemoTenant']>>).gateway)),
+			gateway: deferredGateway(tenant.then((connected) => connected.gateway)),
 			user: {name: DEMO_TENANT.user.name, account: DEMO_TENANT.user.upn, tenantId: DEMO_TENANT.tenantId, objectId: DEMO_TENANT.user.objectId},
 			label: DEMO_LABEL,
 			mode: 'demo' as const,
