@@ -153,7 +153,7 @@ export class SessionStore {
 			writeFileSync(path, String(process.pid), {mode: 0o600});
 		}
 		heldClaims.add(path);
-		if (heldClaims.size === 1) process.once('exit', releaseAllClaims);
+		releaseClaimsOnExit();
 	}
 
 	/** Gives a claimed session back (the claim also ends when the process exits). */
@@ -191,9 +191,16 @@ export class SessionInUseError extends Error {
 
 const heldClaims = new Set<string>();
 
-function releaseAllClaims(): void {
-	for (const path of heldClaims) rmSync(path, {force: true});
-	heldClaims.clear();
+let releasesOnExit = false;
+
+/** One exit hook for the whole process, however many sessions it claims and gives back. */
+function releaseClaimsOnExit(): void {
+	if (releasesOnExit) return;
+	releasesOnExit = true;
+	process.once('exit', () => {
+		for (const path of heldClaims) rmSync(path, {force: true});
+		heldClaims.clear();
+	});
 }
 
 function isRunning(pid: number): boolean {
