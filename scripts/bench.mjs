@@ -5,6 +5,7 @@
 //   --runs N      runs of each measurement (default 5); --quick is --runs 1
 //   --bin PATH    the binary to measure (default dist/bundle/aml-identity.js; dist/bin/… is tsc's)
 //   --scenario ID only these scenarios (the names of examples/answers/*.yaml; repeatable)
+//   --only PART   only these parts (repeatable): start-up, frame, memory, lists, scenarios
 //
 // What it measures, each in a fresh process:
 //   --version, --help   wall time from spawn to exit.
@@ -45,8 +46,14 @@ const {values} = parseArgs({
 		quick: {type: 'boolean', default: false},
 		bin: {type: 'string', default: join(root, 'dist/bundle/aml-identity.js')},
 		scenario: {type: 'string', multiple: true},
+		only: {type: 'string', multiple: true},
 	},
 });
+const parts = ['start-up', 'frame', 'memory', 'lists', 'scenarios'];
+for (const part of values.only ?? []) {
+	if (!parts.includes(part)) throw new Error(`--only ${part}: not a part of the benchmark; the parts are ${parts.join(', ')}`);
+}
+const measures = (part) => !values.only || values.only.includes(part);
 const runs = values.quick ? 1 : Number(values.runs);
 const bin = values.bin;
 const LATENCY_MS = 100;
@@ -146,14 +153,14 @@ function analyseTrace(entries) {
 
 async function main() {
 	process.stderr.write(`aml-identity benchmark: ${bin}, ${runs} run(s) each\n`);
-	for (const flag of ['--version', '--help']) {
+	for (const flag of measures('start-up') ? ['--version', '--help'] : []) {
 		const times = [];
 		for (let i = 0; i < runs; i++) times.push((await timedRun([flag], {})).ms);
 		row(`${flag}`, times, milliseconds, '≤ 150 ms');
 	}
 
 	const welcome = [{waitFor: 'Start a new setup', mark: 'welcome', keys: 'q'}];
-	for (const [label, reuse] of [['first interactive frame (new home)', false], ['first interactive frame (home)', true]]) {
+	for (const [label, reuse] of measures('frame') ? [['first interactive frame (new home)', false], ['first interactive frame (home)', true]] : []) {
 		const times = [];
 		const home = freshHome();
 		if (reuse) inPty(welcome, {AML_IDENTITY_HOME: home});
@@ -181,8 +188,8 @@ async function main() {
 		{waitFor: 'complete and verified', keys: '\r'},
 	].map((step) => ({...step, settleMs: 100}));
 	const rss = [];
-	for (let i = 0; i < runs; i++) rss.push(inPty(walk, {AML_IDENTITY_HOME: freshHome(), AML_IDENTITY_DEMO_LRO_MS: '300'}).maxRssKb);
-	row('peak RSS, a whole demo run', rss, megabytes, '≤ 100 MB');
+	for (let i = 0; measures('memory') && i < runs; i++) rss.push(inPty(walk, {AML_IDENTITY_HOME: freshHome(), AML_IDENTITY_DEMO_LRO_MS: '300'}).maxRssKb);
+	if (rss.length) row('peak RSS, a whole demo run', rss, megabytes, '≤ 100 MB');
 
 	// Lists at scale: "Contoso Scale 01" holds 1,000 workspaces (pages of 20), 100 ms per request.
 	// first screenful: from Enter on the subscription to the first workspace row on screen.
@@ -201,21 +208,23 @@ async function main() {
 	];
 	const firstScreenful = [];
 	const perKey = [];
-	for (let i = 0; i < runs; i++) {
+	for (let i = 0; measures('lists') && i < runs; i++) {
 		const home = freshHome();
 		const env = {AML_IDENTITY_HOME: home, AML_IDENTITY_DEMO_SCALE: 'large', AML_IDENTITY_DEMO_LATENCY_MS: String(LATENCY_MS)};
 		const {marks} = inPty(scaleWalk, env);
 		firstScreenful.push(marks['first-screenful'] - marks['chosen:raw']);
 		for (let k = 1; k <= letters.length; k++) perKey.push(marks[`key-${k}`] - marks[`key-${k - 1}:raw`]);
 	}
-	row('lists at scale: first screenful of 1,000 workspaces', firstScreenful, milliseconds, '≤ 1 s');
-	row('lists at scale: filtering, per key', perKey, milliseconds, '≤ 16 ms');
+	if (firstScreenful.length) {
+		row('lists at scale: first screenful of 1,000 workspaces', firstScreenful, milliseconds, '≤ 1 s');
+		row('lists at scale: filtering, per key', perKey, milliseconds, '≤ 16 ms');
+	}
 
 	const answersDirectory = join(root, 'examples/answers');
 	const scenarios = readdirSync(answersDirectory)
 		.filter((name) => name.endsWith('.yaml'))
 		.map((name) => name.replace(/\.yaml$/, ''))
-		.filter((name) => !values.scenario || values.scenario.includes(name));
+		.filter((name) => measures('scenarios') && (!values.scenario || values.scenario.includes(name)));
 	const scenarioRows = [];
 	for (const scenario of scenarios) {
 		const results = [];
