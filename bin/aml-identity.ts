@@ -5,6 +5,7 @@ import {parseArgs} from 'node:util';
 import {resolve} from 'node:path';
 import {homeDirectory, emulatorDirectory, sessionsDirectory} from '../src/paths.js';
 import {presetHelpLines} from '../src/emulator/preset-list.js';
+import type {SessionListing} from '../src/session/session-files.js';
 
 const help = `
   Usage
@@ -264,6 +265,20 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 	}
 	const trace = await traceSink();
 	const demoOptions = mode === 'demo' ? demoTenantOptions() : undefined;
+	// The demo's Welcome screen is drawn before Ink and the screens load, from a few small modules;
+	// Ink draws the same lines over it when it is ready, and keys typed meanwhile reach it.
+	let initialListing: SessionListing | undefined;
+	let firstFrame: {handOver(): void} | undefined;
+	if (demoOptions && cli.flags.resume === undefined) {
+		const [{drawWelcomeFrame}, {listSessionFiles}, demo] = await Promise.all([
+			import('../screens/first-frame.js'),
+			import('../src/session/session-files.js'),
+			import('../src/emulator/demo-tenant.js'),
+		]);
+		initialListing = listSessionFiles(sessionsDirectory(home));
+		const user = {name: demo.DEMO_TENANT.user.name, account: demo.DEMO_TENANT.user.upn};
+		firstFrame = drawWelcomeFrame({mode: 'demo', user, connectionLabel: demo.DEMO_LABEL, listing: initialListing}, process);
+	}
 	// The run and summary screens show the requests behind each step (b), from memory only.
 	const {RequestLog, combineSinks} = await import('../src/azure/request-log.js');
 	const requestLog = new RequestLog();
@@ -303,6 +318,7 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 		createElement(App, {
 			connection,
 			store,
+			...(initialListing ? {initialListing} : {}),
 			outputDirectory: resolve(cli.flags.output ?? 'aml-identity-output'),
 			...(resume === undefined ? {} : {resume}),
 			// meow reads an absent boolean as false: only --explain or --no-explain overrides the mode's default.
@@ -359,6 +375,7 @@ async function runWizard(mode: 'demo' | 'azure'): Promise<void> {
 			children: (connection) => wizard(connection),
 		});
 	}
+	firstFrame?.handOver();
 	const instance = render(root, {exitOnCtrlC: false});
 	// The demo tenant could not start (a damaged state file, say): leave the screen, say why and what to do.
 	started.catch(async (error: unknown) => {

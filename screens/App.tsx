@@ -14,7 +14,7 @@ import type {ReplicationTiming} from '../src/steps/role-assignment.js';
 import {findScenario} from '../src/scenarios/index.js';
 import {reviewSession, type SessionReview} from '../src/session/resume.js';
 import {sessionsOfMode} from '../src/session/session-list.js';
-import type {Session, SessionMode, SessionRecord, SessionStore, UnreadableSession} from '../src/session/session-store.js';
+import type {Session, SessionMode, SessionRecord, SessionListing, SessionStore, UnreadableSession} from '../src/session/session-store.js';
 import {Answered, type AnsweredItem} from './components/Answered.js';
 import {FailureMessage} from './components/FailureMessage.js';
 import {Footer} from './components/Footer.js';
@@ -59,6 +59,8 @@ export type WizardOutcome =
 
 export interface AppProps {
 	readonly connection: Connection;
+	/** The saved sessions as listed for the first frame (bin), so a damaged file it set aside is still reported. */
+	readonly initialListing?: SessionListing;
 	/** Where scenarios write generated files; a folder per workspace is made under it. */
 	readonly outputDirectory: string;
 	readonly replicationTiming?: ReplicationTiming;
@@ -83,7 +85,7 @@ function answeredItems(state: WizardState, user: SignedInUser): AnsweredItem[] {
 	return items;
 }
 
-export function App({connection, store, resume, onExit, outputDirectory, replicationTiming, explain, requestLog}: AppProps) {
+export function App({connection, store, initialListing, resume, onExit, outputDirectory, replicationTiming, explain, requestLog}: AppProps) {
 	const {exit} = useApp();
 	const [isExplaining, setExplaining] = useState(explain ?? connection.mode === 'demo');
 	const explaining = {isExplaining, onToggleExplaining: useCallback(() => setExplaining((value) => !value), [])};
@@ -92,7 +94,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 	const session = useRef<Session | undefined>(undefined);
 	// Listing also sets aside session files that cannot be read: those are remembered, as a new
 	// listing no longer sees them.
-	const [listing, setListing] = useState(() => store.list());
+	const [listing, setListing] = useState(() => initialListing ?? store.list());
 	const [unreadable, setUnreadable] = useState<readonly UnreadableSession[]>(() => listing.unreadable);
 	const refreshListing = useCallback(() => {
 		const next = store.list();
@@ -354,7 +356,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 					{...(state.subscription ? {chosenBefore: state.subscription.id} : {})}
 					{...(connection.preselection ? {preselection: connection.preselection} : {})}
 					onChosen={(subscription) => {
-						save({subscription, workspace: undefined, scenarioId: undefined, answers: undefined, planConfirmed: undefined});
+						save({subscription, workspace: undefined, scenarioId: undefined, scenarioTitle: undefined, answers: undefined, planConfirmed: undefined});
 						dispatch({type: 'subscription-chosen', subscription});
 					}}
 					onBack={back}
@@ -372,6 +374,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 						save({
 							workspace: {id: workspace.id, name: workspace.name, resourceGroup: workspace.resourceGroup},
 							scenarioId: state.keptScenarioId,
+							scenarioTitle: state.keptScenarioId ? findScenario(state.keptScenarioId)?.title : undefined,
 							answers: state.keptScenarioId ? {} : undefined,
 							planConfirmed: undefined,
 						});
@@ -389,7 +392,7 @@ export function App({connection, store, resume, onExit, outputDirectory, replica
 					{...(state.scenarioId ? {chosenBefore: state.scenarioId} : {})}
 					{...explaining}
 					onChosen={(scenarioId) => {
-						save({scenarioId, answers: {}, planConfirmed: undefined});
+						save({scenarioId, scenarioTitle: findScenario(scenarioId)?.title, answers: {}, planConfirmed: undefined});
 						dispatch({type: 'scenario-chosen', scenarioId});
 					}}
 					onBack={back}

@@ -4,7 +4,8 @@ import type {SessionRecord, UnreadableSession} from '../src/session/session-stor
 import {findScenario} from '../src/scenarios/index.js';
 import {Footer} from './components/Footer.js';
 import {SelectList} from './components/SelectList.js';
-import {keyHints, useNavigationKeys} from './keys.js';
+import {useNavigationKeys} from './keys.js';
+import {describeSession, sessionScenarioTitle, signedInParts, welcomeHints, welcomeItems, welcomeSubtitle, welcomeTitle} from './welcome-text.js';
 
 export interface WelcomeProps {
 	readonly user: SignedInUser;
@@ -22,30 +23,24 @@ export interface WelcomeProps {
 	readonly onQuit: (reason: 'quit' | 'interrupt') => void;
 }
 
-export function describeSession(session: SessionRecord): string {
-	const scenario = session.choices.scenarioId ? findScenario(session.choices.scenarioId)?.title : undefined;
-	const where = session.choices.workspace?.name ?? session.choices.subscription?.name ?? 'no workspace chosen yet';
-	const stage = session.status === 'running' ? 'stopped during the run' : session.choices.planConfirmed ? 'plan confirmed' : session.choices.scenarioId ? 'at the plan' : 'choosing';
-	return `${scenario ?? 'New setup'} · ${where} · ${stage}`;
-}
-
 export function Welcome({user, connectionLabel, signedInVia, unfinished, savedCount = 0, unreadable = [], onStart, onResume, onShowSessions, onQuit}: WelcomeProps) {
 	useNavigationKeys({onQuit});
-	const items = [
-		...(unfinished ? [{value: 'resume', label: `Resume the unfinished session: ${describeSession(unfinished)}`}] : []),
-		{value: 'start', label: 'Start a new setup'},
-		...(onShowSessions && (savedCount > 0 || unreadable.length > 0) ? [{value: 'sessions', label: `Saved sessions (${savedCount})`}] : []),
-		{value: 'quit', label: 'Quit'},
-	];
+	const items = welcomeItems({
+		...(unfinished ? {unfinished: {session: unfinished, description: describeSession(unfinished, sessionScenarioTitle(unfinished, (id) => findScenario(id)?.title))}} : {}),
+		savedCount,
+		unreadableCount: unreadable.length,
+		canShowSessions: onShowSessions !== undefined,
+	});
+	const [signedInBefore, name, signedInAfter] = signedInParts(user, connectionLabel, signedInVia);
 	return (
 		<Box flexDirection="column">
-			<Text bold>Set up managed identities for Azure Machine Learning</Text>
-			<Text dimColor>Guided, verified, resumable steps from the Azure documentation.</Text>
+			<Text bold>{welcomeTitle}</Text>
+			<Text dimColor>{welcomeSubtitle}</Text>
 			<Box marginY={1}>
 				<Text>
-					Signed in as <Text bold>{user.name}</Text>
-					{user.account ? ` (${user.account})` : ''}
-					{signedInVia ? ` via ${signedInVia}` : ''} · {connectionLabel}
+					{signedInBefore}
+					<Text bold>{name}</Text>
+					{signedInAfter}
 				</Text>
 			</Box>
 			{unreadable.map((file) => (
@@ -63,7 +58,7 @@ export function Welcome({user, connectionLabel, signedInVia, unfinished, savedCo
 					else onQuit('quit');
 				}}
 			/>
-			<Footer hints={[keyHints.move, keyHints.select, keyHints.quit]} />
+			<Footer hints={welcomeHints} />
 		</Box>
 	);
 }

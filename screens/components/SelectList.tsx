@@ -1,6 +1,6 @@
 import {useEffect, useReducer, useRef} from 'react';
-import {Box, Text, useInput} from 'ink';
-import {isCtrlC} from '../keys.js';
+import {Box, Text} from 'ink';
+import {isCtrlC, useKeys} from '../keys.js';
 import {Indicator} from './Indicator.js';
 import {initialSelectState, selectReducer} from './select-state.js';
 
@@ -60,7 +60,7 @@ export function SelectList({items, onSelect, onHighlight, isFocused = true, limi
 	// (an effect): a key that arrives right after focus returns is not lost.
 	const isFocusedNow = useRef(isFocused);
 	isFocusedNow.current = isFocused;
-	useInput(
+	useKeys(
 		(input, key) => {
 			if (!isFocusedNow.current || isCtrlC(input, key)) return;
 			if (key.downArrow || input === 'j') dispatch({type: 'next'});

@@ -289,6 +289,7 @@ export async function runHeadless(given: HeadlessRequest, context: HeadlessConte
 			subscription: {id: subscription.subscriptionId, name: subscription.name},
 			workspace: {id: workspace.id, name: workspace.name, resourceGroup: workspace.resourceGroup},
 			scenarioId: scenario.id,
+			scenarioTitle: scenario.title,
 			answers,
 			planConfirmed: true,
 		});

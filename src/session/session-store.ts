@@ -3,6 +3,9 @@ import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, wr
 import {join} from 'node:path';
 import Conf from 'conf';
 import type {StepJournal, StepJournalEntry} from '../plan/runner.js';
+import {latestUnfinished, listSessionFiles, type SessionListing} from './session-files.js';
+
+export type {SessionListing, UnreadableSession} from './session-files.js';
 
 export type SessionMode = 'demo' | 'azure';
 export type SessionStatus = 'choosing' | 'running' | 'completed' | 'failed' | 'undone';
@@ -12,6 +15,8 @@ export interface SessionChoices {
 	readonly subscription?: {readonly id: string; readonly name: string};
 	readonly workspace?: {readonly id: string; readonly name: string; readonly resourceGroup: string};
 	readonly scenarioId?: string;
+	/** The scenario's title, saved with its ID: the first frame names it without loading the scenarios. */
+	readonly scenarioTitle?: string;
 	readonly answers?: Readonly<Record<string, boolean | string>>;
 	/** Set when the user confirmed the plan: a resumed session goes straight to the run. */
 	readonly planConfirmed?: boolean;
@@ -46,11 +51,6 @@ export interface SessionRecord {
 	readonly replacedJournals?: readonly ReplacedJournal[];
 }
 
-export interface UnreadableSession {
-	/** Where the damaged file was moved, so it no longer gets in the way (and can be inspected). */
-	readonly path: string;
-	readonly reason: string;
-}
 
 /**
  * One file per session (conf writes atomically), so a damaged file costs one session, never all.
@@ -94,35 +94,8 @@ export class SessionStore {
 		return new Session(file);
 	}
 
-	list(): {sessions: SessionRecord[]; unreadable: UnreadableSession[]} {
-		let names: string[];
-		try {
-			names = readdirSync(this.directory);
-		} catch {
-			return {sessions: [], unreadable: []};
-		}
-		const sessions: SessionRecord[] = [];
-		const unreadable: UnreadableSession[] = [];
-		for (const name of names) {
-			const match = /^session-(.+)\.json$/.exec(name);
-			if (!match) continue;
-			try {
-				const record = this.#file(match[1]!).store;
-				if (record.id) sessions.push(record);
-			} catch (error) {
-				// Set the damaged file aside: it never takes the other sessions with it, nor crashes a later listing.
-				const from = join(this.directory, name);
-				const to = `${from}.unreadable`;
-				try {
-					renameSync(from, to);
-				} catch {
-					// Left in place if it cannot be moved; it is reported either way.
-				}
-				unreadable.push({path: existsSync(to) ? to : from, reason: error instanceof Error ? error.message : String(error)});
-			}
-		}
-		sessions.sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
-		return {sessions, unreadable};
+	list(): SessionListing {
+		return listSessionFiles(this.directory);
 	}
 
 	/**
@@ -130,9 +103,7 @@ export class SessionStore {
 	 * not completed, and with at least a subscription chosen.
 	 */
 	latestUnfinished(mode: SessionMode, sessions: readonly SessionRecord[] = this.list().sessions): SessionRecord | undefined {
-		return sessions.find(
-			(session) => session.mode === mode && session.status !== 'completed' && session.choices.subscription !== undefined,
-		);
+		return latestUnfinished(mode, sessions);
 	}
 
 	/** Forgets a session (one the user quit before choosing anything). */
