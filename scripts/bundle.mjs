@@ -30,7 +30,7 @@ const {version} = JSON.parse(readFileSync(`${root}package.json`, 'utf8'));
 rmSync(outdir, {recursive: true, force: true});
 const result = await build({
 	absWorkingDir: root,
-	entryPoints: {'aml-identity': 'bin/aml-identity.ts'},
+	entryPoints: {'aml-identity': 'bin/start.ts'},
 	outdir,
 	bundle: true,
 	format: 'esm',
