@@ -63,27 +63,40 @@ export function welcomeFrameLines({mode, user, connectionLabel, listing, columns
 }
 
 export interface DrawnFrame {
-	/** Erases the frame, to be called just before Ink draws its own (the same lines) in its place. */
+	/**
+	 * Call just before Ink draws: its first write to the terminal erases this frame first, in the
+	 * same write (inside Ink's synchronized update when the terminal has them), so nothing blinks.
+	 */
 	handOver(): void;
 }
+
+const synchronizedUpdateStart = '\u001B[?2026h';
 
 /**
  * Draws the frame on a terminal, raw mode on (no echo; keys wait for the Ink screen), cursor
  * hidden. Undefined (nothing drawn) when the terminal is too short to hold it: Ink alone then.
  */
 export function drawWelcomeFrame(input: Omit<WelcomeFrameInput, 'columns'>, terminal: {stdin: NodeJS.ReadStream; stdout: NodeJS.WriteStream}): DrawnFrame | undefined {
-	const columns = terminal.stdout.columns || 80;
+	const {stdout} = terminal;
+	const columns = stdout.columns || 80;
 	const lines = welcomeFrameLines({...input, columns});
-	if (!lines || lines.length >= (terminal.stdout.rows || 24)) return undefined;
+	if (!lines || lines.length >= (stdout.rows || 24)) return undefined;
 	terminal.stdin.setRawMode?.(true);
-	const showCursor = () => terminal.stdout.write('\u001B[?25h');
+	const showCursor = () => stdout.write('\u001B[?25h');
 	process.once('exit', showCursor);
-	terminal.stdout.write(`\u001B[?25l${lines.join('\n')}\n`);
+	stdout.write(`\u001B[?25l${lines.join('\n')}\n`);
 	return {
 		handOver() {
 			process.removeListener('exit', showCursor);
 			// To the frame's first line, then clear to the end of the screen.
-			terminal.stdout.write(`\u001B[${lines.length}F\u001B[J`);
+			const erase = `\u001B[${lines.length}F\u001B[J`;
+			const write = stdout.write;
+			stdout.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+				stdout.write = write;
+				const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
+				const withErase = text.startsWith(synchronizedUpdateStart) ? `${synchronizedUpdateStart}${erase}${text.slice(synchronizedUpdateStart.length)}` : `${erase}${text}`;
+				return (write as (...args: unknown[]) => boolean).call(this, withErase, ...rest);
+			} as typeof stdout.write;
 		},
 	};
 }
