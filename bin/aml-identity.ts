@@ -502,7 +502,7 @@ async function runAutoplay(): Promise<void> {
 	let played = 0;
 	for (const [index, scenarioId] of tourIds.entries()) {
 		if (control.isStopped) break;
-		const answersFile = YAML.parse(readFileSync(`${examples}${scenarioId}.yaml`, 'utf8')) as Record<string, unknown>;
+		const answersFile = YAML.parse(readFileSync(join(examples, `${scenarioId}.yaml`), 'utf8')) as Record<string, unknown>;
 		const tour = await buildTour(answersFile, connection.gateway, {outputDirectory, signedInUser: connection.user});
 		const keys = Object.assign(new PassThrough(), {isTTY: true, setRawMode: () => {}, ref: () => {}, unref: () => {}});
 		keys.setEncoding('utf8');
