@@ -61,8 +61,12 @@ export interface RunOptions {
 	readonly concurrency?: number;
 }
 
-/** Steps running at once by default: few enough not to crowd Resource Manager's write limits. */
-export const defaultConcurrency = 4;
+/**
+ * Steps running at once by default: the widest fan-out of any scenario (a new workspace's role
+ * assignments, access policy and file, 7) in one wave, and few enough requests at a time that
+ * Resource Manager's limits (per hour, per principal) never notice.
+ */
+export const defaultConcurrency = 8;
 
 class VerificationFailedError extends Error {
 	readonly code = 'VerificationFailed';

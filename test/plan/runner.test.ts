@@ -277,7 +277,7 @@ describe('runPlan with dependencies', () => {
 
 	it('runs no more steps at once than the cap', async () => {
 		const t = tracker();
-		const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
+		const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'];
 		await runPlan(plan(ids.map((id) => t.step(id, {after: [], ms: 20}))), {concurrency: 3});
 		expect(t.most()).toBe(3);
 		const t4 = tracker();
