@@ -81,7 +81,8 @@ export const computeDataAccessScenario: Scenario<ComputeDataAccessFacts> = {
 		const steps: PlanStep[] = [];
 		const principal = computePrincipalShellVariable(compute, compute.identity, compute.identity.type === 'None' ? {type: 'SystemAssigned'} : undefined);
 		// What may run at the same time: the role assignments (one role each, at their own scopes) need
-		// only the compute's identity; the datastore (a workspace child) and the local file need nothing.
+		// only the compute's identity; the datastore and the job file come once the compute can read
+		// through them (a grant refused leaves nothing half-made), side by side.
 		const identityStep = compute.identity.type === 'None' ? setComputeIdentityStep(gateway, compute, {type: 'SystemAssigned'}) : undefined;
 		if (identityStep) steps.push(identityStep);
 		const afterIdentity = identityStep ? [identityStep.id] : [];
@@ -118,8 +119,9 @@ export const computeDataAccessScenario: Scenario<ComputeDataAccessFacts> = {
 				after: afterIdentity,
 			});
 		}
+		const grants = steps.filter((step) => step !== identityStep).map((step) => step.id);
 		steps.push(
-			{...identityDatastoreStep(gateway, workspace, datastore, storage.account, container), after: []},
+			{...identityDatastoreStep(gateway, workspace, datastore, storage.account, container), after: grants},
 			{
 				...writeFileStep({
 					id: 'job-yaml',
@@ -128,7 +130,7 @@ export const computeDataAccessScenario: Scenario<ComputeDataAccessFacts> = {
 					content: jobYaml(datastore, compute.name, false),
 					note: `Then: az ml job create --file job-${datastore}.yml --workspace-name ${workspace.name} --resource-group ${workspace.resourceGroup}`,
 				}),
-				after: [],
+				after: grants,
 			},
 		);
 		return {scenarioId: 'data-access-compute-identity', title: `${compute.name} reads ${storage.account.name}/${container}`, steps};

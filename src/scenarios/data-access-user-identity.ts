@@ -108,25 +108,23 @@ export const userDataAccessScenario: Scenario<UserDataAccessFacts> = {
 			scenarioId: 'data-access-user-identity',
 			title: `${grantee.label} reads ${storage.account.name}/${container}`,
 			caveats: userIdentityLimitations,
-			// Nothing here waits for anything: a role at the storage account, a workspace child, a local file.
+			// The datastore and the job file come once the grantee can read through them (a grant refused
+			// leaves nothing half-made), side by side.
 			steps: [
-				{
-					...roleAssignmentStep({
-						id: 'storage-blob-data-reader',
-						gateway,
-						roles: new RoleResolver(gateway),
-						roleName: 'Storage Blob Data Reader',
-						scope: storage.account.id,
-						scopeLabel: `storage account ${storage.account.name}`,
-						principalLabel: grantee.label,
-						principalId: async () => grantee.id,
-						principalType: grantee.type,
-						assignee: {objectId: grantee.id},
-						...(replicationTiming ? {timing: replicationTiming} : {}),
-					}),
-					after: [],
-				},
-				{...identityDatastoreStep(gateway, workspace, datastore, storage.account, container), after: []},
+				roleAssignmentStep({
+					id: 'storage-blob-data-reader',
+					gateway,
+					roles: new RoleResolver(gateway),
+					roleName: 'Storage Blob Data Reader',
+					scope: storage.account.id,
+					scopeLabel: `storage account ${storage.account.name}`,
+					principalLabel: grantee.label,
+					principalId: async () => grantee.id,
+					principalType: grantee.type,
+					assignee: {objectId: grantee.id},
+					...(replicationTiming ? {timing: replicationTiming} : {}),
+				}),
+				{...identityDatastoreStep(gateway, workspace, datastore, storage.account, container), after: ['storage-blob-data-reader']},
 				{
 					...writeFileStep({
 						id: 'job-yaml',
@@ -135,7 +133,7 @@ export const userDataAccessScenario: Scenario<UserDataAccessFacts> = {
 						content: jobYaml(datastore, compute, true),
 						note: `Then: az ml job create --file job-${datastore}-user-identity.yml --workspace-name ${workspace.name} --resource-group ${workspace.resourceGroup}`,
 					}),
-					after: [],
+					after: ['storage-blob-data-reader'],
 				},
 			],
 		};
