@@ -3,7 +3,7 @@ import {Box, Text} from 'ink';
 import {toAzureFailure, type AzureFailure} from '../src/azure/errors.js';
 import type {AzureGateway} from '../src/azure/gateway.js';
 import {narrationForStep} from '../src/narration/narration.js';
-import {commandLines, type Plan} from '../src/plan/plan.js';
+import {commandLines, describeStepOrder, type Plan} from '../src/plan/plan.js';
 import {preflight, type StepPreflight} from '../src/plan/preflight.js';
 import {Footer} from './components/Footer.js';
 import {Loading} from './components/Loading.js';
@@ -77,10 +77,13 @@ export function PlanReview({plan, gateway, onConfirm, onExport, onBack, onQuit, 
 	const [checked] = useAsync(() => preflight(plan, gateway), `preflight:${plan.title}:${plan.steps.map((step) => step.id).join(',')}`);
 	const results = checked.status === 'ready' ? checked.value : {};
 	const denied = Object.values(results).filter((result) => result.status === 'denied').length;
+	const order = describeStepOrder(plan);
+	const isConcurrent = [...order.values()].some((when) => when !== '');
 	return (
 		<Box flexDirection="column">
 			<Text bold>Plan: {plan.title}</Text>
 			<Text dimColor>Each step checks first and writes only what is missing, then verifies.</Text>
+			{isConcurrent ? <Text dimColor>"after": the steps it waits for · "with": the steps that may run at the same time.</Text> : null}
 			{(plan.caveats ?? []).map((caveat) => (
 				<Box key={caveat} marginTop={1}>
 					<Box marginRight={1} flexShrink={0}>
@@ -93,6 +96,7 @@ export function PlanReview({plan, gateway, onConfirm, onExport, onBack, onQuit, 
 				<Box key={step.id} flexDirection="column" marginTop={1}>
 					<Text>
 						{index + 1}. {step.title}
+						{order.get(step.id) ? <Text dimColor>{` (${order.get(step.id)})`}</Text> : null}
 					</Text>
 					<Box flexDirection="column" paddingLeft={3}>
 						<Text dimColor>

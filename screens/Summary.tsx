@@ -94,7 +94,8 @@ export function Summary({
 	const [saved, setSaved] = useState<string | undefined>();
 	const [behind, dispatchBehind] = useReducer(behindStepReducer, initialBehindStep);
 	const failed = result.steps.find((step) => step.state === 'failed');
-	const lastRan = Math.max(0, result.steps.length - 1);
+	// b opens on the failed step (steps ran at the same time: it need not be the last), else on the last.
+	const lastRan = failed ? result.steps.indexOf(failed) : Math.max(0, result.steps.length - 1);
 	useNavigationKeys({
 		onQuit,
 		onKey: (input, key) => {

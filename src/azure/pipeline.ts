@@ -3,6 +3,7 @@ import {Agent} from 'node:https';
 import type {TokenCredential} from '@azure/core-auth';
 import {droppedResponsePolicy, retryNoticePolicy} from './retry-notices.js';
 import {operationFailurePolicy} from './operation-failure.js';
+import {currentStep} from '../plan/step-context.js';
 import {bearerTokenAuthenticationPolicy, bearerTokenAuthenticationPolicyName, type Pipeline, type PipelinePolicy} from '@azure/core-rest-pipeline';
 
 export interface AdditionalPolicyConfig {
@@ -55,6 +56,8 @@ export interface TraceEntry {
 	readonly responseHeaders?: Record<string, string>;
 	readonly responseBody?: unknown;
 	readonly error?: string;
+	/** The plan step that made the request; none for reads while planning (preflight, the scenarios' questions). */
+	readonly step?: string;
 }
 
 /** Observers of Resource Manager traffic: the --trace file, and anything else that wants to see calls. */
@@ -70,8 +73,10 @@ export function tracePolicy(sink: TraceSink): PipelinePolicy {
 		name: 'aml-identity-trace',
 		async sendRequest(request, next) {
 			const started = Date.now();
+			const step = currentStep();
 			const base = {
 				time: new Date(started).toISOString(),
+				...(step === undefined ? {} : {step}),
 				method: request.method,
 				url: request.url,
 				requestHeaders: visibleHeaders(request.headers),

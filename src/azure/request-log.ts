@@ -11,6 +11,8 @@ export interface LoggedRequest {
 	readonly requestBody?: unknown;
 	readonly responseBody?: unknown;
 	readonly error?: string;
+	/** The plan step that made it (the trace entry's); none for reads while planning. */
+	readonly step?: string;
 }
 
 /** Keys whose values are secrets in ARM bodies: keys, passwords, tokens, SAS, connection strings. */
@@ -31,25 +33,17 @@ export function redactBody(value: unknown, holder = false): unknown {
 	return copy;
 }
 
-interface StepWindow {
-	readonly start: number;
-	readonly end?: number;
-}
-
 /**
  * The last requests of a connection, in memory (a ring buffer; never a token, bodies redacted),
- * and which plan step made each: the runner runs one step at a time, so a request belongs to the
- * step whose time window holds its start.
+ * and which plan step made each: the trace entry says it (several steps may run at once).
  */
 export class RequestLog {
 	readonly #capacity: number;
 	readonly #entries: LoggedRequest[] = [];
-	readonly #windows = new Map<string, StepWindow>();
-	readonly #now: () => number;
+	readonly #ran = new Set<string>();
 
-	constructor(options: {readonly capacity?: number; readonly now?: () => number} = {}) {
+	constructor(options: {readonly capacity?: number} = {}) {
 		this.#capacity = options.capacity ?? 500;
-		this.#now = options.now ?? Date.now;
 	}
 
 	/** The trace sink to give the SDK pipeline. */
@@ -65,33 +59,25 @@ export class RequestLog {
 			...(entry.requestBody === undefined ? {} : {requestBody: redactBody(entry.requestBody)}),
 			...(entry.responseBody === undefined ? {} : {responseBody: redactBody(entry.responseBody)}),
 			...(entry.error ? {error: entry.error} : {}),
+			...(entry.step === undefined ? {} : {step: entry.step}),
 		});
 		if (this.#entries.length > this.#capacity) this.#entries.splice(0, this.#entries.length - this.#capacity);
 	}
 
-	/** Hears the runner's events: a step's window opens when it starts running and closes when it ends. */
+	/** Hears the runner's events: which steps ran in this process (a step taken from the journal did not). */
 	observe(event: StepEvent): void {
-		if (event.state === 'pending') return;
-		const known = this.#windows.get(event.stepId);
-		if (event.state === 'running') {
-			const start = event.startedAt ?? this.#now();
-			if (!known || known.start !== start) this.#windows.set(event.stepId, {start});
-			return;
-		}
-		if (event.startedAt === undefined) return; // taken from the journal: it made no request now
-		this.#windows.set(event.stepId, {start: event.startedAt, end: event.startedAt + (event.elapsedMs ?? this.#now() - event.startedAt)});
+		if (event.state === 'pending' || event.startedAt === undefined) return;
+		this.#ran.add(event.stepId);
 	}
 
-	/** The requests a step made, oldest first; none if it did not run in this process. */
+	/** The requests a step made, in the order they were answered; none if it did not run in this process. */
 	requestsFor(stepId: string): readonly LoggedRequest[] {
-		const window = this.#windows.get(stepId);
-		if (!window) return [];
-		return this.#entries.filter((entry) => entry.startedAt >= window.start && (window.end === undefined || entry.startedAt <= window.end));
+		return this.#entries.filter((entry) => entry.step === stepId);
 	}
 
-	/** Whether the step ran in this process (it has a window, even with no requests). */
+	/** Whether the step ran in this process (even with no requests). */
 	hasRun(stepId: string): boolean {
-		return this.#windows.has(stepId);
+		return this.#ran.has(stepId);
 	}
 
 	entries(): readonly LoggedRequest[] {

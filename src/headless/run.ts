@@ -2,7 +2,7 @@ import type {AzureGateway, SubscriptionSummary, WorkspaceSummary} from '../azure
 import {toAzureFailure} from '../azure/errors.js';
 import {nextStepForCommand} from '../azure/next-steps.js';
 import {ExportFileExistsError, writeExport} from '../export/export-plan.js';
-import {commandLines, type Plan, type StepEvent} from '../plan/plan.js';
+import {commandLines, describeStepOrder, stepDependencies, type Plan, type StepEvent} from '../plan/plan.js';
 import {preflight} from '../plan/preflight.js';
 import {runPlan, type RunResult, type RunTiming} from '../plan/runner.js';
 import {findScenario, scenarios} from '../scenarios/index.js';
@@ -149,8 +149,10 @@ async function answerProblem(question: Question, value: unknown): Promise<string
 function describePlan(plan: Plan, log: HeadlessIo['log']): void {
 	log(`Plan: ${plan.title}`);
 	for (const caveat of plan.caveats ?? []) log(`  ⚠ ${caveat}`);
+	const order = describeStepOrder(plan);
 	plan.steps.forEach((step, index) => {
-		log(`  ${index + 1}. ${step.title}`);
+		const when = order.get(step.id);
+		log(`  ${index + 1}. ${step.title}${when ? ` (${when})` : ''}`);
 		for (const line of commandLines(step)) log(`     $ ${line}`);
 	});
 }
@@ -277,7 +279,15 @@ export async function runHeadless(given: HeadlessRequest, context: HeadlessConte
 				}
 			}
 		}
-		io.event?.({type: 'plan', scenario: scenario.id, title: plan.title, steps: plan.steps.map((step) => ({id: step.id, title: step.title, azCommand: step.azCommand})), preflight: checks});
+		const dependencies = stepDependencies(plan);
+		io.event?.({
+			type: 'plan',
+			scenario: scenario.id,
+			title: plan.title,
+			// after: the steps each one waits for (resolved), so a trace and the plan give the critical path.
+			steps: plan.steps.map((step) => ({id: step.id, title: step.title, azCommand: step.azCommand, after: dependencies.get(step.id)})),
+			preflight: checks,
+		});
 		if (!request.confirmed) {
 			io.log('Nothing was written. Run with --yes (and without --dry-run) to carry out the plan.');
 			return exitCodes.done;

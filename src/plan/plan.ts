@@ -121,6 +121,12 @@ export interface PlanStep {
 	readonly documents?: readonly StepDocument[];
 	/** The file a local step writes: an export writes it beside the script. */
 	readonly localFile?: LocalFile;
+	/**
+	 * Ids of the steps that must finish (done or skipped) before this one starts; the runner runs
+	 * steps whose dependencies are finished at the same time. Absent: after the previous step of the
+	 * plan. `[]`: from the start.
+	 */
+	readonly after?: readonly string[];
 	/** How undo takes the step back; computed just before apply (it may read the state it replaces). None: nothing to undo. */
 	reversal?(): Promise<Reversal>;
 	check(report: (report: StepReport) => void): Promise<CheckResult>;
@@ -154,4 +160,95 @@ export interface StepEvent {
 	readonly elapsedMs?: number;
 	readonly detail?: string;
 	readonly error?: AzureFailure;
+}
+
+/**
+ * Each step's dependencies, resolved (an absent `after` is the previous step), by step id in plan
+ * order. Unknown ids, a step after itself and cycles are programming errors: it throws.
+ */
+export function stepDependencies(plan: Pick<Plan, 'steps'>): ReadonlyMap<string, readonly string[]> {
+	const ids = new Set<string>();
+	for (const step of plan.steps) {
+		if (ids.has(step.id)) throw new Error(`Plan has two steps with id "${step.id}".`);
+		ids.add(step.id);
+	}
+	const dependencies = new Map<string, readonly string[]>();
+	plan.steps.forEach((step, index) => {
+		const after = step.after ?? (index > 0 ? [plan.steps[index - 1]!.id] : []);
+		for (const id of after) {
+			if (!ids.has(id)) throw new Error(`Step "${step.id}" is after "${id}", which is not a step of the plan.`);
+			if (id === step.id) throw new Error(`Step "${step.id}" is after itself.`);
+		}
+		dependencies.set(step.id, [...new Set(after)]);
+	});
+	// Depth-first, in plan order: a step met again while still on the path closes a cycle.
+	const finished = new Set<string>();
+	const path: string[] = [];
+	const visit = (id: string) => {
+		if (finished.has(id)) return;
+		const at = path.indexOf(id);
+		if (at >= 0) throw new Error(`Plan steps depend on each other in a cycle: ${[...path.slice(at), id].join(' → ')}.`);
+		path.push(id);
+		for (const dependency of dependencies.get(id)!) visit(dependency);
+		path.pop();
+		finished.add(id);
+	};
+	for (const step of plan.steps) visit(step.id);
+	return dependencies;
+}
+
+/** "2, 4–7" for plan positions 2, 4, 5, 6, 7 (1-based). */
+function positionRanges(positions: readonly number[]): string {
+	const sorted = [...new Set(positions)].sort((a, b) => a - b);
+	const parts: string[] = [];
+	for (let i = 0; i < sorted.length; ) {
+		let j = i;
+		while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
+		parts.push(j === i ? String(sorted[i]) : j === i + 1 ? `${sorted[i]}, ${sorted[j]}` : `${sorted[i]}–${sorted[j]}`);
+		i = j + 1;
+	}
+	return parts.join(', ');
+}
+
+/**
+ * What the plan review says of each step's order, by step id: "after 1 · with 3–7" (the steps it
+ * waits for, and those that may run at the same time). Empty for every step of a plan that runs
+ * one step after another.
+ */
+export function describeStepOrder(plan: Pick<Plan, 'steps'>): ReadonlyMap<string, string> {
+	const dependencies = stepDependencies(plan);
+	const position = new Map(plan.steps.map((step, index) => [step.id, index + 1]));
+	const sequential = plan.steps.every((step, index) => {
+		const after = dependencies.get(step.id)!;
+		return index === 0 ? after.length === 0 : after.length === 1 && after[0] === plan.steps[index - 1]!.id;
+	});
+	const descriptions = new Map<string, string>();
+	if (sequential) {
+		for (const step of plan.steps) descriptions.set(step.id, '');
+		return descriptions;
+	}
+	// Every step each one waits for, directly or not.
+	const ancestors = new Map<string, Set<string>>();
+	const ancestorsOf = (id: string): Set<string> => {
+		let known = ancestors.get(id);
+		if (!known) {
+			known = new Set<string>();
+			for (const dependency of dependencies.get(id)!) {
+				known.add(dependency);
+				for (const further of ancestorsOf(dependency)) known.add(further);
+			}
+			ancestors.set(id, known);
+		}
+		return known;
+	};
+	for (const step of plan.steps) {
+		const after = dependencies.get(step.id)!;
+		const alongside = plan.steps.filter((other) => other.id !== step.id && !ancestorsOf(step.id).has(other.id) && !ancestorsOf(other.id).has(step.id));
+		const parts = [
+			after.length > 0 ? `after ${positionRanges(after.map((id) => position.get(id)!))}` : position.get(step.id)! > 1 ? 'from the start' : undefined,
+			alongside.length > 0 ? `with ${positionRanges(alongside.map((other) => position.get(other.id)!))}` : undefined,
+		].filter((part): part is string => part !== undefined);
+		descriptions.set(step.id, parts.join(' · '));
+	}
+	return descriptions;
 }

@@ -150,6 +150,8 @@ export const bringYourOwnAcrScenario: Scenario<BringYourOwnAcrFacts> = {
 			if (picked.adminUserEnabled && answers['disableAdminUser'] === true) steps.push(disableAdminUserStep(gateway, picked));
 		}
 
+		// One step after another: the workspace is pointed at the registry only once it exists with its
+		// admin user off, so the workspace never uses a registry in the middle of a change.
 		steps.push({
 			id: 'attach-registry',
 			title: `Attach registry ${registryName} to workspace ${workspace.name}`,

@@ -216,6 +216,8 @@ export const computeAcrPullScenario: Scenario<ComputeAcrPullFacts> = {
 			});
 		}
 
+		// One step after another: the compute's identity needs the identity to exist, and AcrPull needs
+		// the compute's identity (its principal is read when the step runs).
 		steps.push(
 			roleAssignmentStep({
 				id: 'acr-pull',

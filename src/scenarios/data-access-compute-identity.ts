@@ -80,9 +80,14 @@ export const computeDataAccessScenario: Scenario<ComputeDataAccessFacts> = {
 		const timing = replicationTiming ? {timing: replicationTiming} : {};
 		const steps: PlanStep[] = [];
 		const principal = computePrincipalShellVariable(compute, compute.identity, compute.identity.type === 'None' ? {type: 'SystemAssigned'} : undefined);
-		if (compute.identity.type === 'None') steps.push(setComputeIdentityStep(gateway, compute, {type: 'SystemAssigned'}));
-		steps.push(
-			roleAssignmentStep({
+		// What may run at the same time: the role assignments (one role each, at their own scopes) need
+		// only the compute's identity; the datastore and the job file come once the compute can read
+		// through them (a grant refused leaves nothing half-made), side by side.
+		const identityStep = compute.identity.type === 'None' ? setComputeIdentityStep(gateway, compute, {type: 'SystemAssigned'}) : undefined;
+		if (identityStep) steps.push(identityStep);
+		const afterIdentity = identityStep ? [identityStep.id] : [];
+		steps.push({
+			...roleAssignmentStep({
 				id: 'storage-blob-data-reader',
 				gateway,
 				roles,
@@ -94,10 +99,11 @@ export const computeDataAccessScenario: Scenario<ComputeDataAccessFacts> = {
 				assignee: {variable: principal},
 				...timing,
 			}),
-		);
+			after: afterIdentity,
+		});
 		if (answers['idleShutdownContributor'] === true) {
-			steps.push(
-				roleAssignmentStep({
+			steps.push({
+				...roleAssignmentStep({
 					id: 'workspace-contributor',
 					gateway,
 					roles,
@@ -110,17 +116,22 @@ export const computeDataAccessScenario: Scenario<ComputeDataAccessFacts> = {
 					note: idleShutdownNote,
 					...timing,
 				}),
-			);
+				after: afterIdentity,
+			});
 		}
+		const grants = steps.filter((step) => step !== identityStep).map((step) => step.id);
 		steps.push(
-			identityDatastoreStep(gateway, workspace, datastore, storage.account, container),
-			writeFileStep({
-				id: 'job-yaml',
-				title: `Write a sample job that reads through ${datastore}`,
-				path: join(outputDirectory, `job-${datastore}.yml`),
-				content: jobYaml(datastore, compute.name, false),
-				note: `Then: az ml job create --file job-${datastore}.yml --workspace-name ${workspace.name} --resource-group ${workspace.resourceGroup}`,
-			}),
+			{...identityDatastoreStep(gateway, workspace, datastore, storage.account, container), after: grants},
+			{
+				...writeFileStep({
+					id: 'job-yaml',
+					title: `Write a sample job that reads through ${datastore}`,
+					path: join(outputDirectory, `job-${datastore}.yml`),
+					content: jobYaml(datastore, compute.name, false),
+					note: `Then: az ml job create --file job-${datastore}.yml --workspace-name ${workspace.name} --resource-group ${workspace.resourceGroup}`,
+				}),
+				after: grants,
+			},
 		);
 		return {scenarioId: 'data-access-compute-identity', title: `${compute.name} reads ${storage.account.name}/${container}`, steps};
 	},

@@ -108,6 +108,8 @@ export const userDataAccessScenario: Scenario<UserDataAccessFacts> = {
 			scenarioId: 'data-access-user-identity',
 			title: `${grantee.label} reads ${storage.account.name}/${container}`,
 			caveats: userIdentityLimitations,
+			// The datastore and the job file come once the grantee can read through them (a grant refused
+			// leaves nothing half-made), side by side.
 			steps: [
 				roleAssignmentStep({
 					id: 'storage-blob-data-reader',
@@ -122,14 +124,17 @@ export const userDataAccessScenario: Scenario<UserDataAccessFacts> = {
 					assignee: {objectId: grantee.id},
 					...(replicationTiming ? {timing: replicationTiming} : {}),
 				}),
-				identityDatastoreStep(gateway, workspace, datastore, storage.account, container),
-				writeFileStep({
-					id: 'job-yaml',
-					title: `Write a sample job with identity: user_identity reading through ${datastore}`,
-					path: join(outputDirectory, `job-${datastore}-user-identity.yml`),
-					content: jobYaml(datastore, compute, true),
-					note: `Then: az ml job create --file job-${datastore}-user-identity.yml --workspace-name ${workspace.name} --resource-group ${workspace.resourceGroup}`,
-				}),
+				{...identityDatastoreStep(gateway, workspace, datastore, storage.account, container), after: ['storage-blob-data-reader']},
+				{
+					...writeFileStep({
+						id: 'job-yaml',
+						title: `Write a sample job with identity: user_identity reading through ${datastore}`,
+						path: join(outputDirectory, `job-${datastore}-user-identity.yml`),
+						content: jobYaml(datastore, compute, true),
+						note: `Then: az ml job create --file job-${datastore}-user-identity.yml --workspace-name ${workspace.name} --resource-group ${workspace.resourceGroup}`,
+					}),
+					after: ['storage-blob-data-reader'],
+				},
 			],
 		};
 	},

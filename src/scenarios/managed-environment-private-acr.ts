@@ -113,7 +113,12 @@ export const managedEnvironmentScenario: Scenario<ManagedEnvironmentFacts> = {
 		const loginServer = registry.loginServer ?? `${registry.name.toLowerCase()}.azurecr.io`;
 		const connection = connectionName(registry.name);
 		const steps: PlanStep[] = [];
-		if (answers['buildIdentity'] === createNew) steps.push(createIdentityStep(gateway, identityId, workspace.location));
+		// What may run at the same time: everything else needs only the identity to exist (its role at
+		// the registry, the workspace's role on it, the connection and the file read its client ID);
+		// none of them writes the same resource as another.
+		const identityStep = answers['buildIdentity'] === createNew ? createIdentityStep(gateway, identityId, workspace.location) : undefined;
+		if (identityStep) steps.push(identityStep);
+		const afterIdentity = identityStep ? [identityStep.id] : [];
 		steps.push(
 			roleAssignmentStep({
 				id: 'acr-pull',
@@ -202,7 +207,7 @@ export const managedEnvironmentScenario: Scenario<ManagedEnvironmentFacts> = {
 		return {
 			scenarioId: 'managed-environment-private-acr',
 			title: `Managed environments on ${imageUri}`,
-			steps,
+			steps: steps.map((step) => (step === identityStep ? step : {...step, after: afterIdentity})),
 			caveats: [unsupportedCaveat],
 		};
 	},

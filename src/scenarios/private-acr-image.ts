@@ -168,6 +168,8 @@ export const privateAcrImageScenario: Scenario<PrivateAcrImageFacts> = {
 		const image = String(answers['image']);
 		const imageUri = `${registry.loginServer ?? `${registry.name.toLowerCase()}.azurecr.io`}/${image}`;
 		const name = environmentName(image);
+		// The files need nothing from Azure: written at the same time as the chain above
+		// (identity, then the compute's identity, then AcrPull for it).
 		steps.push(
 			writeFileStep({
 				id: 'environment-yaml',
@@ -183,7 +185,8 @@ export const privateAcrImageScenario: Scenario<PrivateAcrImageFacts> = {
 				content: environmentV1Python(name, imageUri),
 			}),
 		);
-		return {scenarioId: 'private-acr-image', title: `${compute.name} pulls ${imageUri}`, steps};
+		const files = new Set(['environment-yaml', 'environment-v1']);
+		return {scenarioId: 'private-acr-image', title: `${compute.name} pulls ${imageUri}`, steps: steps.map((step) => (files.has(step.id) ? {...step, after: []} : step))};
 	},
 
 	summarize(facts, answers, result) {

@@ -154,12 +154,14 @@ export const switchComputeIdentityScenario: Scenario<SwitchComputeIdentityFacts>
 		if (!compute || !wanted) throw new Error('The compute or identity chosen is not in the lists read before planning.');
 		const steps: PlanStep[] = [];
 		if (wanted.type === 'UserAssigned' && answers['userIdentity'] === createNew) steps.push(createIdentityStep(gateway, wanted.identityId, workspace.location));
-		steps.push(setComputeIdentityStep(gateway, compute, wanted));
+		const switchStep = setComputeIdentityStep(gateway, compute, wanted);
+		steps.push(switchStep);
 		if (answers['copyRoles'] === true) {
 			const roles = new RoleResolver(gateway);
+			// The copied roles (each a role at its own scope) need only the compute's new identity: at the same time.
 			for (const [index, held] of (facts.heldRoles[compute.id] ?? []).entries()) {
-				steps.push(
-					roleAssignmentStep({
+				steps.push({
+					...roleAssignmentStep({
 						id: `copy-role-${index + 1}`,
 						gateway,
 						roles,
@@ -171,7 +173,8 @@ export const switchComputeIdentityScenario: Scenario<SwitchComputeIdentityFacts>
 						assignee: {variable: computePrincipalShellVariable(compute, compute.identity, wanted)},
 						...(replicationTiming ? {timing: replicationTiming} : {}),
 					}),
-				);
+					after: [switchStep.id],
+				});
 			}
 		}
 		const label = wanted.type === 'SystemAssigned' ? 'system-assigned' : `user-assigned ${wanted.identityId.split('/').pop()}`;

@@ -115,9 +115,13 @@ export const addWorkspaceIdentityScenario: Scenario<AddWorkspaceIdentityFacts> =
 	buildPlan({gateway, workspace, outputDirectory}, facts, answers): Plan {
 		const steps: PlanStep[] = [];
 		let addedId: string | undefined;
+		// The file and the workspace's update need only the new identity (if any) to exist: at the same time.
+		let afterIdentity: string[] = [];
 		if (answers['add'] === createNew) {
 			addedId = newIdentityId(workspace, String(answers['addName']));
-			steps.push(createIdentityStep(gateway, addedId, workspace.location));
+			const identityStep = createIdentityStep(gateway, addedId, workspace.location);
+			steps.push(identityStep);
+			afterIdentity = [identityStep.id];
 		} else if (typeof answers['add'] === 'string' && answers['add'] !== 'none') {
 			addedId = answers['add'];
 		}
@@ -131,17 +135,19 @@ export const addWorkspaceIdentityScenario: Scenario<AddWorkspaceIdentityFacts> =
 		const identityFileName = 'workspace_identity.yml';
 		const identityFile = join(outputDirectory, identityFileName);
 		// The file the documents' `az ml workspace update --file` takes, with every identity kept.
-		steps.push(
-			writeFileStep({
+		steps.push({
+			...writeFileStep({
 				id: 'identity-yaml',
 				title: 'Write workspace_identity.yml (the az ml workspace update file)',
 				path: identityFile,
 				// IDs as Azure spells them (read when the step runs: a new identity exists only then).
 				content: async () => identityYaml(await Promise.all(after.map(async (id) => (await gateway.findIdentity(id))?.id ?? id))),
 			}),
-		);
+			after: afterIdentity,
+		});
 		steps.push({
 			id: 'update-workspace-identity',
+			after: afterIdentity,
 			title: `Set ${workspace.name}'s identity to SystemAssigned,UserAssigned: ${listing(after)}`,
 			target: {kind: 'Workspace', name: workspace.name, id: workspace.id},
 			azCommand: `az ml workspace update --resource-group ${workspace.resourceGroup} --name ${workspace.name} --file ${identityFileName}`,

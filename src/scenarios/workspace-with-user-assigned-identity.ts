@@ -400,10 +400,16 @@ export const workspaceWithUserAssignedIdentityScenario: Scenario<WorkspaceWithUa
 		const groupScope = `/subscriptions/${facts.subscriptionId}/resourceGroups/${resourceGroup}`;
 		const steps: PlanStep[] = [];
 
-		for (const identity of choice.identities) if (identity.isNew) steps.push(createIdentityStep(gateway, identity.id, location));
+		// What may run at the same time (Azure allows it): the identities are created side by side; the
+		// primary one's role assignments (each a role at its own scope) and the vault's access policy
+		// need only that identity to exist; the workspace needs all of them; its own role assignment
+		// needs the workspace.
+		const created = choice.identities.filter((identity) => identity.isNew).map((identity) => createIdentityStep(gateway, identity.id, location));
+		for (const step of created) steps.push({...step, after: []});
+		const primaryCreated = created.filter((step) => sameResourceId(step.target.id, primary.id)).map((step) => step.id);
 
-		const grant = (id: string, roleName: string, scope: string, scopeLabel: string, note?: string) =>
-			roleAssignmentStep({
+		const grant = (id: string, roleName: string, scope: string, scopeLabel: string, note?: string): PlanStep => ({
+			...roleAssignmentStep({
 				id,
 				gateway,
 				roles,
@@ -415,7 +421,9 @@ export const workspaceWithUserAssignedIdentityScenario: Scenario<WorkspaceWithUa
 				assignee: {variable: principalVariable},
 				...(note ? {note} : {}),
 				...(replicationTiming ? {timing: replicationTiming} : {}),
-			});
+			}),
+			after: primaryCreated,
+		});
 
 		steps.push(
 			grant('storage-contributor', 'Contributor', storage.id, `storage account ${storage.name}`),
@@ -425,7 +433,7 @@ export const workspaceWithUserAssignedIdentityScenario: Scenario<WorkspaceWithUa
 		if (keyVault.rbacAuthorization) {
 			steps.push(grant('key-vault-administrator', 'Key Vault Administrator', keyVault.id, `key vault ${keyVault.name}`, `${keyVault.name} uses the Azure RBAC permission model.`));
 		} else {
-			steps.push(accessPolicyStep(gateway, keyVault, primaryName, principalId, principalVariable));
+			steps.push({...accessPolicyStep(gateway, keyVault, primaryName, principalId, principalVariable), after: primaryCreated});
 		}
 		steps.push(
 			grant('registry-contributor', 'Contributor', registry.id, `registry ${registry.name}`),
@@ -433,8 +441,8 @@ export const workspaceWithUserAssignedIdentityScenario: Scenario<WorkspaceWithUa
 		);
 
 		const yamlPath = join(outputDirectory, workspaceName, workspaceYamlFileName);
-		steps.push(
-			writeFileStep({
+		steps.push({
+			...writeFileStep({
 				id: 'workspace-yaml',
 				title: `Write ${workspaceName}/${workspaceYamlFileName}`,
 				path: yamlPath,
@@ -452,12 +460,15 @@ export const workspaceWithUserAssignedIdentityScenario: Scenario<WorkspaceWithUa
 				},
 				note: 'The az ml workspace create file of document 004, for repeating the creation by hand.',
 			}),
-			createWorkspaceStep(gateway, choice),
-		);
+			// It reads the new identities' IDs as Azure spells them: after they exist.
+			after: created.map((step) => step.id),
+		});
+		// Every role assignment must exist before the workspace uses the identity.
+		steps.push({...createWorkspaceStep(gateway, choice), after: steps.map((step) => step.id)});
 
 		const workspaceRole = grant('workspace-contributor', 'Contributor', workspaceId, `workspace ${workspaceName}`);
 		// The workspace does not exist at preflight: the permission is asked at its resource group.
-		steps.push({...workspaceRole, requires: [{scope: groupScope, action: 'Microsoft.Authorization/roleAssignments/write'}]});
+		steps.push({...workspaceRole, requires: [{scope: groupScope, action: 'Microsoft.Authorization/roleAssignments/write'}], after: ['create-workspace']});
 
 		return {
 			scenarioId: 'workspace-with-user-assigned-identity',

@@ -28,6 +28,9 @@ type Reversible = Exclude<Reversal, {kind: 'irreversible'}>;
  * the check found already in place have no reversal: undo never touches what was there before.
  */
 export function buildUndoPlan(gateway: AzureGateway, journal: Readonly<Record<string, StepJournalEntry>>, title: string): UndoPlan {
+	// Newest first: a step finished before any step that waited for it started, so what depends on a
+	// change is taken back before it, also when steps ran at the same time. Undo runs one step after
+	// another (its plan declares no dependencies): two deletes may touch one resource.
 	const written = Object.entries(journal)
 		.filter(([, entry]) => entry.reversal !== undefined && entry.state !== 'skipped')
 		.sort(([, a], [, b]) => b.at.localeCompare(a.at));

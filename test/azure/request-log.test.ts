@@ -22,18 +22,20 @@ describe('the request log', () => {
 		expect(log.entries().map((request) => request.startedAt)).toEqual([1002, 1003, 1004]);
 	});
 
-	it('gives a step the requests made while it ran, and none it did not make', () => {
+	it('gives a step the requests it made, even while other steps run at the same time', () => {
 		const log = new RequestLog();
-		log.record(entry({at: 990}));
+		log.record(entry({at: 990})); // a read while planning: no step's
 		log.observe({stepId: 'first', state: 'running', startedAt: 1000, phase: 'check'});
-		log.record(entry({at: 1000, method: 'GET'}));
-		log.record(entry({at: 1040, method: 'PATCH'}));
+		log.observe({stepId: 'second', state: 'running', startedAt: 1005, phase: 'check'});
+		log.record(entry({at: 1000, method: 'GET', step: 'first'}));
+		log.record(entry({at: 1010, method: 'PUT', step: 'second'}));
+		log.record(entry({at: 1040, method: 'PATCH', step: 'first'}));
 		log.observe({stepId: 'first', state: 'done', startedAt: 1000, elapsedMs: 50});
-		log.observe({stepId: 'second', state: 'running', startedAt: 1060, phase: 'check'});
-		log.record(entry({at: 1070, method: 'PUT'}));
+		log.record(entry({at: 1070, method: 'GET', step: 'second'}));
 		expect(log.requestsFor('first').map((request) => request.method)).toEqual(['GET', 'PATCH']);
-		// Still running: its window is open.
-		expect(log.requestsFor('second').map((request) => request.method)).toEqual(['PUT']);
+		expect(log.requestsFor('second').map((request) => request.method)).toEqual(['PUT', 'GET']);
+		expect(log.hasRun('first') && log.hasRun('second')).toBe(true);
+		// Taken from the journal: it made no request in this process.
 		log.observe({stepId: 'third', state: 'skipped'});
 		expect(log.hasRun('third')).toBe(false);
 		expect(log.requestsFor('third')).toEqual([]);
@@ -111,8 +113,12 @@ describe('behind a real step', () => {
 		const log = new RequestLog();
 		azure = await startEmulatedAzure({trace: log.sink});
 		const {plan} = await planScenario(azure, computeAcrPullScenario, SEED.workspaces.fraudProd.id, {compute: SEED.computes.gpuLegacy.id});
+		const planning = log.entries().length;
 		const result = await runPlan(plan, {onEvent: (event) => log.observe(event)});
 		expect(result.outcome).toBe('completed');
+		// Reads while planning belong to no step; everything the run sent, to the one step.
+		expect(log.entries().slice(0, planning).every((request) => request.step === undefined)).toBe(true);
+		expect(log.entries().slice(planning).every((request) => request.step === 'acr-pull')).toBe(true);
 		const lines = log.requestsFor('acr-pull').map(summarizeRequest);
 		expect(lines.find((line) => line.method === 'PUT')).toMatchObject({status: '201', detail: expect.stringMatching(/^AcrPull for ServicePrincipal /)});
 		expect(lines.every((line) => line.method !== 'PUT' || line.path.includes('/roleAssignments/'))).toBe(true);

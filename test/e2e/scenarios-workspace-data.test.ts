@@ -209,7 +209,7 @@ describe('Create a workspace with a user-assigned identity, in a real terminal',
 				`$ az ml workspace create --file ${workspaceYamlFileName} --subscription ${FRAUD.subscriptionId} --resource-group ${FRAUD.resourceGroup} --name mlw-fraud-uai`,
 			);
 			expect(plan).toContain(
-				`10. Grant Contributor to identity ${identityName} on workspace mlw-fraud-uai\n   Role assignment: Contributor on workspace mlw-fraud-uai\n   $ ID_MLW_FRAUD_UAI_PRINCIPAL_ID=$(az identity show --name ${identityName} --resource-group ${FRAUD.resourceGroup} --query principalId -o tsv)\n   $ az role assignment create --assignee-object-id "$ID_MLW_FRAUD_UAI_PRINCIPAL_ID" --assignee-principal-type ServicePrincipal --role "Contributor" --scope ${workspaceId('mlw-fraud-uai')}`,
+				`10. Grant Contributor to identity ${identityName} on workspace mlw-fraud-uai (after 9)\n   Role assignment: Contributor on workspace mlw-fraud-uai\n   $ ID_MLW_FRAUD_UAI_PRINCIPAL_ID=$(az identity show --name ${identityName} --resource-group ${FRAUD.resourceGroup} --query principalId -o tsv)\n   $ az role assignment create --assignee-object-id "$ID_MLW_FRAUD_UAI_PRINCIPAL_ID" --assignee-principal-type ServicePrincipal --role "Contributor" --scope ${workspaceId('mlw-fraud-uai')}`,
 			);
 			expect(plan.match(ALLOWED)).toHaveLength(9); // every step but the file
 			expect(plan).not.toContain('✖ you lack');

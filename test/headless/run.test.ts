@@ -69,6 +69,56 @@ describe('running a scenario without a screen', () => {
 		expect(azure!.writes()).toEqual([]);
 	});
 
+	it('says which steps wait for which, in the printed plan and in the plan event', async () => {
+		const {code, output, events} = await headless({
+			scenarioId: 'workspace-with-user-assigned-identity',
+			subscription: 'Contoso ML Production',
+			workspace: 'mlw-fraud-prod',
+			answers: {
+				resourceGroup: 'rg-ml-fraud-prod',
+				workspaceName: 'mlw-fraud-uai',
+				location: 'eastus',
+				storageAccount: 'stfraudprod4c8e1a',
+				keyVault: 'kv-fraud-prod-4c8e1a',
+				registry: 'crcontosobase',
+				applicationInsights: 'appi-fraud-prod',
+				primaryIdentity: 'new',
+				primaryIdentityName: 'id-mlw-fraud-uai',
+				moreIdentities1: false,
+				cmk: false,
+			},
+		});
+		expect(code).toBe(0);
+		const numbered = output.split('\n').filter((line) => /^ {2}\d+\. /.test(line));
+		expect(numbered).toEqual([
+			'  1. Create user-assigned identity id-mlw-fraud-uai',
+			'  2. Grant Contributor to identity id-mlw-fraud-uai on storage account stfraudprod4c8e1a (after 1 · with 3–8)',
+			'  3. Grant Storage Blob Data Contributor to identity id-mlw-fraud-uai on storage account stfraudprod4c8e1a (after 1 · with 2, 4–8)',
+			'  4. Grant Contributor to identity id-mlw-fraud-uai on key vault kv-fraud-prod-4c8e1a (after 1 · with 2, 3, 5–8)',
+			'  5. Give identity id-mlw-fraud-uai an access policy on key vault kv-fraud-prod-4c8e1a (every permission but purge) (after 1 · with 2–4, 6–8)',
+			'  6. Grant Contributor to identity id-mlw-fraud-uai on registry crcontosobase (after 1 · with 2–5, 7, 8)',
+			'  7. Grant Contributor to identity id-mlw-fraud-uai on Application Insights appi-fraud-prod (after 1 · with 2–6, 8)',
+			'  8. Write mlw-fraud-uai/workspace_creation_with_multiple_UAIs.yml (after 1 · with 2–7)',
+			'  9. Create workspace mlw-fraud-uai with user-assigned identity id-mlw-fraud-uai (after 1–8)',
+			'  10. Grant Contributor to identity id-mlw-fraud-uai on workspace mlw-fraud-uai (after 9)',
+		]);
+		const plan = events.find((event) => event['type'] === 'plan') as {steps: {id: string; after: string[]}[]};
+		expect(Object.fromEntries(plan.steps.map((step) => [step.id, step.after]))).toMatchObject({
+			'create-identity-id-mlw-fraud-uai': [],
+			'storage-contributor': ['create-identity-id-mlw-fraud-uai'],
+			'workspace-yaml': ['create-identity-id-mlw-fraud-uai'],
+			'workspace-contributor': ['create-workspace'],
+		});
+		expect(plan.steps.find((step) => step.id === 'create-workspace')?.after).toHaveLength(8);
+	});
+
+	it('prints a plan run one step after another without any of that', async () => {
+		const {output, events} = await headless({...production, answers: {compute: 'gpu-legacy'}});
+		expect(output).toContain('  1. Grant AcrPull to gpu-legacy');
+		expect(output).not.toMatch(/\((after|with) /);
+		expect((events[0] as {steps: {after: string[]}[]}).steps.map((step) => step.after)).toEqual([[]]);
+	});
+
 	it('with --yes, runs the same plan and journals a session the wizard can resume; again, all skipped', async () => {
 		const first = await headless({...production, answers: {compute: 'gpu-legacy'}, confirmed: true});
 		expect(first.code).toBe(0);

@@ -1,6 +1,8 @@
+import {setTimeout as delay} from 'node:timers/promises';
 import {describe, expect, it} from 'vitest';
-import type {Plan, PlanStep, StepEvent} from '../../src/plan/plan.js';
-import {runPlan, type StepJournal, type StepJournalEntry} from '../../src/plan/runner.js';
+import {describeStepOrder, stepDependencies, type Plan, type PlanStep, type StepEvent} from '../../src/plan/plan.js';
+import {defaultConcurrency, runPlan, type StepJournal, type StepJournalEntry} from '../../src/plan/runner.js';
+import {currentStep} from '../../src/plan/step-context.js';
 
 interface FakeResource {
 	applied: boolean;
@@ -203,6 +205,186 @@ describe('runPlan', () => {
 			const journal = memoryJournal({a: {state: 'failed', reversal: first, at: '2026-01-01T00:00:00.000Z'}});
 			await runPlan({scenarioId: 's', title: 'T', steps: [reversible({applied: false, applyCalls: 0})]}, {journal});
 			expect(journal.entries['a']).toMatchObject({state: 'done', reversal: first});
+		});
+	});
+});
+
+/** Steps that take a while and record when each ran, and how many ran at once. */
+function tracker() {
+	const spans = new Map<string, {start: number; end?: number}>();
+	let running = 0;
+	let most = 0;
+	const step = (id: string, options: {after?: readonly string[]; ms?: number; fail?: boolean} = {}): PlanStep => ({
+		id,
+		title: `Step ${id}`,
+		target: {kind: 'Thing', name: id},
+		azCommand: '',
+		...(options.after ? {after: options.after} : {}),
+		async check() {
+			spans.set(id, {start: performance.now()});
+			running += 1;
+			most = Math.max(most, running);
+			return {satisfied: false, detail: 'missing'};
+		},
+		async apply() {
+			await delay(options.ms ?? 40);
+			if (options.fail) {
+				running -= 1;
+				spans.get(id)!.end = performance.now();
+				throw Object.assign(new Error(`${id} broke`), {code: 'BadRequest'});
+			}
+		},
+		async verify() {
+			running -= 1;
+			spans.get(id)!.end = performance.now();
+			return {ok: true, detail: `${id} in place`};
+		},
+	});
+	const overlap = (a: string, b: string) => {
+		const x = spans.get(a)!;
+		const y = spans.get(b)!;
+		return x.start < y.end! && y.start < x.end!;
+	};
+	const before = (a: string, b: string) => spans.get(a)!.end! <= spans.get(b)!.start;
+	return {spans, step, overlap, before, most: () => most};
+}
+
+describe('runPlan with dependencies', () => {
+	const plan = (steps: PlanStep[]): Plan => ({scenarioId: 's', title: 'T', steps});
+
+	it('runs independent steps at the same time and makes dependent ones wait', async () => {
+		const t = tracker();
+		const result = await runPlan(
+			plan([t.step('root'), t.step('a', {after: ['root']}), t.step('b', {after: ['root']}), t.step('c', {after: ['root']}), t.step('last', {after: ['a', 'b', 'c']}), t.step('file', {after: []})]),
+		);
+		expect(result.outcome).toBe('completed');
+		expect(t.overlap('a', 'b') && t.overlap('b', 'c') && t.overlap('a', 'c')).toBe(true);
+		expect(t.overlap('root', 'file')).toBe(true);
+		for (const id of ['a', 'b', 'c']) {
+			expect(t.before('root', id)).toBe(true);
+			expect(t.before(id, 'last')).toBe(true);
+		}
+		// In plan order, whatever order they finished in.
+		expect(result.steps.map((step) => step.stepId)).toEqual(['root', 'a', 'b', 'c', 'last', 'file']);
+	});
+
+	it('keeps to one step after another when the plan says nothing', async () => {
+		const t = tracker();
+		await runPlan(plan([t.step('a', {ms: 10}), t.step('b', {ms: 10}), t.step('c', {ms: 10})]));
+		expect(t.before('a', 'b') && t.before('b', 'c')).toBe(true);
+		expect(t.most()).toBe(1);
+	});
+
+	it('runs no more steps at once than the cap', async () => {
+		const t = tracker();
+		const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k'];
+		await runPlan(plan(ids.map((id) => t.step(id, {after: [], ms: 20}))), {concurrency: 3});
+		expect(t.most()).toBe(3);
+		const t4 = tracker();
+		await runPlan(plan(ids.map((id) => t4.step(id, {after: [], ms: 20}))));
+		expect(t4.most()).toBe(defaultConcurrency);
+	});
+
+	it('after a failure starts nothing new, lets running steps finish, and leaves the rest pending and unjournaled', async () => {
+		const t = tracker();
+		const journal = memoryJournal();
+		const events: StepEvent[] = [];
+		const result = await runPlan(
+			plan([
+				t.step('broken', {after: [], ms: 10, fail: true}),
+				t.step('slow', {after: [], ms: 80}),
+				t.step('after-broken', {after: ['broken']}),
+				t.step('queued', {after: []}),
+			]),
+			{journal, concurrency: 2, onEvent: (event) => events.push(event)},
+		);
+		expect(result.outcome).toBe('failed');
+		// The slow step was writing when the other failed: it finished, and is reported.
+		expect(result.steps.map((step) => [step.stepId, step.state])).toEqual([
+			['broken', 'failed'],
+			['slow', 'done'],
+		]);
+		expect(t.spans.has('after-broken') || t.spans.has('queued')).toBe(false);
+		expect(Object.keys(journal.entries).sort()).toEqual(['broken', 'slow']);
+		expect(journal.entries['broken']).toMatchObject({state: 'failed', error: {code: 'BadRequest'}});
+		expect(journal.entries['slow']).toMatchObject({state: 'done'});
+		expect(events.filter((event) => event.stepId === 'queued').map((event) => event.state)).toEqual(['pending']);
+	});
+
+	it('counts steps the journal has as done or skipped as finished, and runs the rest', async () => {
+		const t = tracker();
+		const at = '2026-01-01T00:00:00.000Z';
+		const journal = memoryJournal({root: {state: 'done', at}, a: {state: 'skipped', detail: 'there', at}, b: {state: 'failed', error: {code: 'X', message: 'x'}, at}});
+		const result = await runPlan(plan([t.step('root'), t.step('a', {after: ['root']}), t.step('b', {after: ['root']}), t.step('last', {after: ['a', 'b']})]), {journal});
+		expect([...t.spans.keys()]).toEqual(['b', 'last']);
+		expect(result.steps.map((step) => [step.stepId, step.state, step.fromJournal ?? false])).toEqual([
+			['root', 'done', true],
+			['a', 'skipped', true],
+			['b', 'done', false],
+			['last', 'done', false],
+		]);
+		expect(journal.entries['last']?.state).toBe('done');
+	});
+
+	it('tells which step is running to whatever the step calls, each step its own', async () => {
+		const seen: Record<string, string | undefined> = {};
+		const asking = (id: string): PlanStep => ({
+			...idempotentStep(id, {applied: false, applyCalls: 0}),
+			after: [],
+			async apply() {
+				await delay(id === 'a' ? 20 : 5);
+				seen[id] = currentStep();
+			},
+			async verify() {
+				return {ok: true, detail: 'ok'};
+			},
+		});
+		await runPlan(plan([asking('a'), asking('b')]));
+		expect(seen).toEqual({a: 'a', b: 'b'});
+		expect(currentStep()).toBeUndefined();
+	});
+});
+
+describe('stepDependencies', () => {
+	const bare = (id: string, after?: readonly string[]) => ({id, ...(after ? {after} : {})}) as unknown as PlanStep;
+
+	it('reads an absent after as the previous step, and [] as none', () => {
+		const dependencies = stepDependencies({steps: [bare('a'), bare('b'), bare('c', []), bare('d', ['a', 'c'])]});
+		expect(Object.fromEntries(dependencies)).toEqual({a: [], b: ['a'], c: [], d: ['a', 'c']});
+	});
+
+	it('throws on an unknown step, a step after itself, and a cycle', () => {
+		expect(() => stepDependencies({steps: [bare('a'), bare('b', ['nope'])]})).toThrow('Step "b" is after "nope", which is not a step of the plan.');
+		expect(() => stepDependencies({steps: [bare('a', ['a'])]})).toThrow('Step "a" is after itself.');
+		expect(() => stepDependencies({steps: [bare('a', ['c']), bare('b'), bare('c')]})).toThrow('Plan steps depend on each other in a cycle: a → c → b → a.');
+	});
+
+	it('makes the runner refuse such a plan before running anything', async () => {
+		const resource = {applied: false, applyCalls: 0};
+		await expect(runPlan({scenarioId: 's', title: 'T', steps: [{...idempotentStep('a', resource), after: ['b']}, idempotentStep('b', resource)]})).rejects.toThrow(/cycle/);
+		expect(resource.applyCalls).toBe(0);
+	});
+});
+
+describe('describeStepOrder', () => {
+	const bare = (id: string, after?: readonly string[]) => ({id, ...(after ? {after} : {})}) as unknown as PlanStep;
+
+	it('says nothing for a plan run one step after another', () => {
+		expect([...describeStepOrder({steps: [bare('a'), bare('b'), bare('c')]}).values()]).toEqual(['', '', '']);
+	});
+
+	it('names what each step waits for and what may run beside it, by position', () => {
+		const order = describeStepOrder({
+			steps: [bare('identity'), bare('g1', ['identity']), bare('g2', ['identity']), bare('g3', ['identity']), bare('file', []), bare('workspace', ['g1', 'g2', 'g3', 'file']), bare('last')],
+		});
+		expect(Object.fromEntries(order)).toEqual({
+			identity: 'with 5',
+			g1: 'after 1 · with 3–5',
+			g2: 'after 1 · with 2, 4, 5',
+			g3: 'after 1 · with 2, 3, 5',
+			file: 'from the start · with 1–4',
+			workspace: 'after 2–5',
+			last: 'after 6',
 		});
 	});
 });

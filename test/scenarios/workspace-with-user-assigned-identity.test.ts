@@ -4,6 +4,8 @@ import YAML from 'yaml';
 import {SEED} from '../../src/emulator/index.js';
 import {preflight} from '../../src/plan/preflight.js';
 import {runPlan} from '../../src/plan/runner.js';
+import {stepDependencies} from '../../src/plan/plan.js';
+import type {TraceEntry} from '../../src/azure/pipeline.js';
 import type {Answers, Question, TextQuestion} from '../../src/scenarios/scenario.js';
 import {createNew} from '../../src/scenarios/shared.js';
 import {
@@ -212,6 +214,36 @@ describe('Create a workspace with a user-assigned identity', () => {
 		const again = await runPlan(run.plan);
 		expect(again.steps.map((step) => step.state)).toEqual(run.plan.steps.map(() => 'skipped'));
 		expect(azure.writes().length).toBe(writes);
+	});
+
+	it('grants the roles at the same time once the identity exists, and creates the workspace only after all of them', async () => {
+		const trace: TraceEntry[] = [];
+		azure = await startEmulatedAzure({latencyMs: 40, trace: (entry) => trace.push(entry)});
+		const answers = {...baseAnswers, workspaceName: 'mlw-fraud-fast', keyVault: fraud.keyVaultId, primaryIdentity: createNew, primaryIdentityName: 'id-mlw-fraud-fast', moreIdentities1: false, cmk: false};
+		const run = await runScenario(azure, scenario, fraud.id, answers);
+		expect(run.result.outcome).toBe('completed');
+		const dependencies = stepDependencies(run.plan);
+		expect(dependencies.get('storage-contributor')).toEqual(['create-identity-id-mlw-fraud-fast']);
+		expect(dependencies.get('workspace-contributor')).toEqual(['create-workspace']);
+
+		// The emulator's own records: when each request arrived and was answered.
+		const spans = (pattern: RegExp, method: string) =>
+			azure!.emulator.requests.filter((request) => request.method === method && pattern.test(request.path)).map((request) => [request.at, request.endedAt] as const);
+		const grants = spans(/\/roleAssignments\//, 'PUT');
+		expect(grants).toHaveLength(6);
+		const overlapping = grants.filter(([start, end]) => grants.some(([otherStart, otherEnd]) => otherStart !== start && otherStart < end && start < otherEnd));
+		expect(overlapping.length).toBeGreaterThanOrEqual(2);
+		const [identityCreated] = spans(/\/userAssignedIdentities\/id-mlw-fraud-fast$/, 'PUT');
+		const [workspaceCreated] = spans(/\/workspaces\/mlw-fraud-fast$/, 'PUT');
+		const workspaceGrant = grants.find(([start]) => start >= workspaceCreated![0])!;
+		for (const [start, end] of grants.filter((grant) => grant !== workspaceGrant)) {
+			expect(start).toBeGreaterThanOrEqual(identityCreated![1]);
+			expect(end).toBeLessThanOrEqual(workspaceCreated![0]);
+		}
+
+		// The trace says which step sent each request: the grants' PUTs each by their own step.
+		const putsBy = trace.filter((entry) => entry.method === 'PUT' && entry.url.includes('/roleAssignments/')).map((entry) => entry.step).sort();
+		expect(putsBy).toEqual(['application-insights-contributor', 'key-vault-contributor', 'registry-contributor', 'storage-blob-data-contributor', 'storage-contributor', 'workspace-contributor']);
 	});
 
 	it('on an Azure RBAC vault: Contributor + Key Vault Administrator and no access policy; an existing primary; a customer-managed key with its own identity', async () => {

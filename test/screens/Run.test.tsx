@@ -3,7 +3,7 @@ import {render} from 'ink-testing-library';
 import {afterEach, describe, expect, it} from 'vitest';
 import {SEED} from '../../src/emulator/index.js';
 import {RequestLog} from '../../src/azure/request-log.js';
-import type {Plan} from '../../src/plan/plan.js';
+import type {Plan, PlanStep} from '../../src/plan/plan.js';
 import type {RunResult} from '../../src/plan/runner.js';
 import {computeAcrPullScenario} from '../../src/scenarios/compute-acr-pull.js';
 import {Run} from '../../screens/Run.js';
@@ -48,5 +48,56 @@ describe('the run screen, explained', () => {
 		stdin.write('b');
 		frame = await waitForFrame(lastFrame, 'b requests behind the step');
 		expect(frame).not.toContain('Behind step');
+	});
+});
+
+describe('the run screen with steps running at the same time', () => {
+	/** A step that applies until the test lets it finish, with an operation status on the way. */
+	function heldStep(id: string, title: string, after: readonly string[]) {
+		let release = () => {};
+		const released = new Promise<void>((resolve) => {
+			release = resolve;
+		});
+		const step: PlanStep = {
+			id,
+			title,
+			target: {kind: 'Thing', name: id},
+			azCommand: '',
+			after,
+			check: async () => ({satisfied: false, detail: 'missing'}),
+			apply: async (report) => {
+				report({operationStatus: `${id} InProgress`});
+				await released;
+			},
+			verify: async () => ({ok: true, detail: `${id} in place`}),
+		};
+		return {step, release};
+	}
+
+	it('shows each running step with its own spinner and phase, the waiting one pending, and each done as it finishes', async () => {
+		const a = heldStep('a', 'Grant A', []);
+		const b = heldStep('b', 'Grant B', []);
+		const c = heldStep('c', 'Create the workspace', ['a', 'b']);
+		const plan: Plan = {scenarioId: 'test', title: 'Two grants, then a workspace', steps: [a.step, b.step, c.step]};
+		const finished: RunResult[] = [];
+		const {lastFrame} = render(<Run plan={plan} onFinished={(result) => finished.push(result)} onQuit={() => {}} />);
+
+		let frame = await waitForFrame(lastFrame, /Grant A applying · operation a InProgress[\s\S]*Grant B applying · operation b InProgress/);
+		expect(frame).toContain('· Create the workspace');
+		// A spinner on each running row, none on the pending one.
+		expect(frame.split('\n').filter((line) => /^[⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏] /.test(line))).toHaveLength(2);
+
+		b.release();
+		frame = await waitForFrame(lastFrame, /✔ Grant B done in/);
+		expect(frame).toContain('Grant A applying · operation a InProgress');
+		expect(frame).toContain('· Create the workspace');
+
+		a.release();
+		frame = await waitForFrame(lastFrame, /Create the workspace applying/);
+		expect(frame).toMatch(/✔ Grant A done in/);
+		c.release();
+		await waitForFrame(() => String(finished.length), '1');
+		expect(finished[0]?.outcome).toBe('completed');
+		expect(finished[0]?.steps.map((step) => step.stepId)).toEqual(['a', 'b', 'c']);
 	});
 });
