@@ -1,5 +1,7 @@
-import {AsyncLocalStorage} from 'node:async_hooks';
 import {createHttpHeaders, type PipelinePolicy, type PipelineRequest, type PipelineResponse} from '@azure/core-rest-pipeline';
+import {freshSince, nextSequence} from './fresh-reads.js';
+
+export {withFreshReads} from './fresh-reads.js';
 
 /**
  * How long an answer stands for Azure as it is. Long enough for one plan and its run (a step's
@@ -12,26 +14,13 @@ export interface ReadMemoOptions {
 	readonly now?: () => number;
 }
 
-/** An answer as remembered: what a GET of `key` would answer now, taken at `seq` (see freshSince). */
+/** An answer as remembered: what a GET of its URL would answer, sent at `seq` (see fresh-reads.ts). */
 interface Remembered {
 	readonly status: number;
 	readonly headers: Record<string, string>;
 	readonly bodyAsText: string;
 	readonly at: number;
 	readonly seq: number;
-}
-
-/** Shared by every memo: orders requests and fresh-read scopes, so a scope can refuse older answers. */
-let sequence = 0;
-const freshReads = new AsyncLocalStorage<{readonly since: number}>();
-
-/**
- * Runs `work` so that its reads see Azure as it is now: no answer obtained before this call is used
- * (reads inside still share what they read among themselves). For code that looks again on purpose:
- * waiting for a change to show, a conflict to clear, a saved session to meet Azure again.
- */
-export function withFreshReads<T>(work: () => Promise<T>): Promise<T> {
-	return freshReads.run({since: ++sequence}, work);
 }
 
 /** The operation-status headers of a long-running operation's answers. */
@@ -152,7 +141,7 @@ export class ReadMemo {
 			}
 		}
 		const key = keyOf(request.url);
-		const since = freshReads.getStore()?.since ?? 0;
+		const since = freshSince();
 		const remembered = this.#recall(key, since);
 		if (remembered) return answerFrom(remembered, request);
 		const shared = this.#inFlight.get(key);
@@ -163,7 +152,7 @@ export class ReadMemo {
 
 		const generation = this.#generation;
 		const clean = this.#writesInFlight === 0;
-		const seq = ++sequence;
+		const seq = nextSequence();
 		const at = this.#now();
 		const sent = next(request);
 		const answer = sent.then(
@@ -200,7 +189,7 @@ export class ReadMemo {
 				this.#noteOperation(response);
 				const body = (request.method === 'PUT' || request.method === 'PATCH') && this.#writesInFlight === 0 ? finalStateOf(response) : undefined;
 				if (body !== undefined) {
-					this.#remember(keyOf(request.url), {status: 200, headers: headersOf(response), bodyAsText: body, at: this.#now(), seq: ++sequence});
+					this.#remember(keyOf(request.url), {status: 200, headers: headersOf(response), bodyAsText: body, at: this.#now(), seq: nextSequence()});
 				}
 			}
 		}

@@ -1,5 +1,6 @@
 import {setTimeout as delay} from 'node:timers/promises';
 import {toAzureFailure, type AzureFailure} from '../azure/errors.js';
+import {withFreshReads} from '../azure/fresh-reads.js';
 import {describeRetry, withRetryNotices} from '../azure/retry-notices.js';
 import type {Plan, Reversal, StepEvent, StepPhase, StepState} from './plan.js';
 
@@ -173,7 +174,7 @@ async function applyLookingAgainOnConflict(step: Plan['steps'][number], report: 
 			report({message: `another operation is running on ${step.target.name} (${failure.code}) · looking again in ${seconds(wait)}`});
 			await delay(wait);
 			wait = Math.min(wait * 2, 30_000);
-			const check = await step.check(report);
+			const check = await withFreshReads(() => step.check(report));
 			if (check.satisfied) return;
 			report({phase: 'apply'});
 		}
@@ -192,7 +193,7 @@ async function verifyWithPatience(step: Plan['steps'][number], report: Report, t
 		report({message: `Azure does not show it yet (${verification.detail}) · looking again in ${seconds(wait)}`});
 		await delay(wait);
 		wait = Math.min(wait * 2, 30_000);
-		verification = await step.verify(report);
+		verification = await withFreshReads(() => step.verify(report));
 	}
 	return verification;
 }
