@@ -84,8 +84,9 @@ function headersOf(response: PipelineResponse): Record<string, string> {
  * Remembers what Resource Manager answered to reads, for every ARM client of one gateway: a GET
  * whose answer is in memory (younger than the max age, no write sent since) is answered from it.
  * What counts:
- * - remembered: GET 200 of a settled resource or list (no provisioningState still changing), GET 404 with a not-found code, and the answer of a synchronous PUT/PATCH (200/201, a
- *   settled resource, no operation header) as the GET of its URL;
+ * - remembered: GET 200 of a settled resource or list (no provisioningState still changing), GET
+ *   404 with a not-found code, and the answer of a synchronous PUT/PATCH (200/201, a settled
+ *   resource, no operation header) as the GET of its URL;
  * - a write: any request but GET, HEAD and read-only POSTs (name checks, list actions). It forgets
  *   everything, when sent and when answered; so does a long-running operation's poll (Azure is
  *   changing something). Reads that overlapped a write are not remembered;
@@ -155,21 +156,20 @@ export class ReadMemo {
 		const seq = nextSequence();
 		const at = this.#now();
 		const sent = next(request);
+		// Remembered the moment it arrives, and only if no write was under way while it was read.
 		const answer = sent.then(
 			(response): Remembered | undefined => {
 				const body = rememberableRead(response);
-				// An answer counts only if no write was under way while it was read.
 				if (body === undefined || !clean || generation !== this.#generation || this.#writesInFlight > 0) return undefined;
-				return {status: response.status, headers: headersOf(response), bodyAsText: body, at, seq};
+				const remembered = {status: response.status, headers: headersOf(response), bodyAsText: body, at, seq};
+				this.#remember(key, remembered);
+				return remembered;
 			},
 			() => undefined,
 		);
 		if (clean) this.#inFlight.set(key, {generation, answer});
 		try {
-			const response = await sent;
-			const kept = await answer;
-			if (kept) this.#remember(key, kept);
-			return response;
+			return await sent;
 		} finally {
 			if (this.#inFlight.get(key)?.answer === answer) this.#inFlight.delete(key);
 		}
@@ -214,11 +214,14 @@ export class ReadMemo {
 	}
 
 	#noteOperation(response: PipelineResponse): void {
+		const own = operationKeyOf(response.request.url);
 		for (const name of OPERATION_HEADERS) {
 			const url = response.headers.get(name);
 			if (!url) continue;
 			try {
-				this.#operations.add(operationKeyOf(new URL(url, response.request.url).href));
+				const operation = operationKeyOf(new URL(url, response.request.url).href);
+				// A 201's Location may name the resource itself: its reads are no polls (and stay unremembered while it changes).
+				if (operation !== own) this.#operations.add(operation);
 			} catch {
 				// Not a URL: nothing to poll there.
 			}
