@@ -80,16 +80,36 @@ function headersOf(response: PipelineResponse): Record<string, string> {
 	return response.headers.toJSON({preserveCase: true});
 }
 
+/** Which remembered reads a write may change, by key. */
+type WriteReach = (key: string) => boolean;
+const everything: WriteReach = () => true;
+const AUTHORIZATION = '/providers/microsoft.authorization/';
+
+/**
+ * A role assignment changes what Authorization reads answer (assignments, permissions), never a
+ * resource's own body; any other write may change anything (a workspace's identity gets roles, lists change).
+ */
+function reachOf(url: string): WriteReach {
+	return pathOf(new URL(url)).includes(AUTHORIZATION) ? (key) => key.includes(AUTHORIZATION) : everything;
+}
+
+/** A read on its way: tainted once a write that may change its answer was under way during it. */
+interface ReadUnderWay {
+	readonly key: string;
+	tainted: boolean;
+}
+
 /**
  * Remembers what Resource Manager answered to reads, for every ARM client of one gateway: a GET
- * whose answer is in memory (younger than the max age, no write sent since) is answered from it.
- * What counts:
+ * whose answer is in memory (younger than the max age, no write since that may change it) is
+ * answered from it. What counts:
  * - remembered: GET 200 of a settled resource or list (no provisioningState still changing), GET
  *   404 with a not-found code, and the answer of a synchronous PUT/PATCH (200/201, a settled
  *   resource, no operation header) as the GET of its URL;
- * - a write: any request but GET, HEAD and read-only POSTs (name checks, list actions). It forgets
- *   everything, when sent and when answered; so does a long-running operation's poll (Azure is
- *   changing something). Reads that overlapped a write are not remembered;
+ * - a write: any request but GET, HEAD and read-only POSTs (name checks, list actions). When sent
+ *   and when answered it forgets what it may change: a role assignment, Authorization reads; any
+ *   other write, everything. A long-running operation's poll forgets everything (Azure is changing
+ *   something). Reads that overlapped a write that may change them are not remembered;
  * - never remembered: polls (URLs named by an answer's Azure-AsyncOperation, Operation-Location or
  *   Location header), other hosts, errors, and reads inside withFreshReads (sent; their answers are
  *   remembered for what follows).
@@ -99,10 +119,11 @@ export class ReadMemo {
 	readonly #maxAgeMs: number;
 	readonly #now: () => number;
 	readonly #entries = new Map<string, Remembered>();
-	readonly #inFlight = new Map<string, {readonly generation: number; readonly answer: Promise<Remembered | undefined>}>();
+	/** Reads in flight that others may join, by key. */
+	readonly #shared = new Map<string, {readonly read: ReadUnderWay; readonly answer: Promise<Remembered | undefined>}>();
+	readonly #reads = new Set<ReadUnderWay>();
+	readonly #writes = new Set<{readonly reach: WriteReach}>();
 	readonly #operations = new Set<string>();
-	#generation = 0;
-	#writesInFlight = 0;
 
 	constructor(options: ReadMemoOptions = {}) {
 		this.#maxAgeMs = options.maxAgeMs ?? DEFAULT_READ_MEMO_MAX_AGE_MS;
@@ -111,9 +132,13 @@ export class ReadMemo {
 
 	/** Forgets every answer (Azure changed in a way no request here shows). */
 	forget(): void {
-		this.#generation++;
-		this.#entries.clear();
-		this.#inFlight.clear();
+		this.#forget(everything);
+	}
+
+	#forget(reach: WriteReach): void {
+		for (const key of this.#entries.keys()) if (reach(key)) this.#entries.delete(key);
+		for (const [key, shared] of this.#shared) if (reach(key)) this.#shared.delete(key);
+		for (const read of this.#reads) if (reach(read.key)) read.tainted = true;
 	}
 
 	/** A policy for one client's pipeline, for requests to `origin` (Resource Manager's). Add it after the Deserialize phase. */
@@ -138,61 +163,71 @@ export class ReadMemo {
 				this.#noteOperation(response);
 				return response;
 			} finally {
-				this.forget();
+				this.#forget(everything);
 			}
 		}
 		const key = keyOf(request.url);
 		const since = freshSince();
 		const remembered = this.#recall(key, since);
 		if (remembered) return answerFrom(remembered, request);
-		const shared = this.#inFlight.get(key);
-		if (shared && shared.generation === this.#generation && this.#writesInFlight === 0) {
+		const shared = this.#shared.get(key);
+		if (shared && !shared.read.tainted && !this.#writing(key)) {
 			const answer = await shared.answer;
 			if (answer && answer.seq > since) return answerFrom(answer, request);
 		}
 
-		const generation = this.#generation;
-		const clean = this.#writesInFlight === 0;
+		const read: ReadUnderWay = {key, tainted: this.#writing(key)};
 		const seq = nextSequence();
 		const at = this.#now();
+		this.#reads.add(read);
 		const sent = next(request);
-		// Remembered the moment it arrives, and only if no write was under way while it was read.
+		// Remembered the moment it arrives, unless a write that may change it was under way meanwhile.
 		const answer = sent.then(
 			(response): Remembered | undefined => {
+				this.#reads.delete(read);
 				const body = rememberableRead(response);
-				if (body === undefined || !clean || generation !== this.#generation || this.#writesInFlight > 0) return undefined;
+				if (body === undefined || read.tainted) return undefined;
 				const remembered = {status: response.status, headers: headersOf(response), bodyAsText: body, at, seq};
 				this.#remember(key, remembered);
 				return remembered;
 			},
-			() => undefined,
+			() => {
+				this.#reads.delete(read);
+				return undefined;
+			},
 		);
-		if (clean) this.#inFlight.set(key, {generation, answer});
+		if (!read.tainted) this.#shared.set(key, {read, answer});
 		try {
 			return await sent;
 		} finally {
-			if (this.#inFlight.get(key)?.answer === answer) this.#inFlight.delete(key);
+			if (this.#shared.get(key)?.answer === answer) this.#shared.delete(key);
 		}
 	}
 
 	async #write(request: PipelineRequest, next: (request: PipelineRequest) => Promise<PipelineResponse>): Promise<PipelineResponse> {
-		this.forget();
-		this.#writesInFlight++;
+		const write = {reach: reachOf(request.url)};
+		this.#forget(write.reach);
+		this.#writes.add(write);
 		let response: PipelineResponse | undefined;
 		try {
 			response = await next(request);
 			return response;
 		} finally {
-			this.#writesInFlight--;
-			this.forget();
+			this.#writes.delete(write);
+			this.#forget(write.reach);
 			if (response) {
 				this.#noteOperation(response);
-				const body = (request.method === 'PUT' || request.method === 'PATCH') && this.#writesInFlight === 0 ? finalStateOf(response) : undefined;
-				if (body !== undefined) {
-					this.#remember(keyOf(request.url), {status: 200, headers: headersOf(response), bodyAsText: body, at: this.#now(), seq: nextSequence()});
-				}
+				const key = keyOf(request.url);
+				const body = (request.method === 'PUT' || request.method === 'PATCH') && !this.#writing(key) ? finalStateOf(response) : undefined;
+				if (body !== undefined) this.#remember(key, {status: 200, headers: headersOf(response), bodyAsText: body, at: this.#now(), seq: nextSequence()});
 			}
 		}
+	}
+
+	/** Whether a write that may change the answer to `key` is under way. */
+	#writing(key: string): boolean {
+		for (const write of this.#writes) if (write.reach(key)) return true;
+		return false;
 	}
 
 	#recall(key: string, since: number): Remembered | undefined {
@@ -202,7 +237,7 @@ export class ReadMemo {
 			this.#entries.delete(key);
 			return undefined;
 		}
-		return remembered.seq > since && this.#writesInFlight === 0 ? remembered : undefined;
+		return remembered.seq > since && !this.#writing(key) ? remembered : undefined;
 	}
 
 	#remember(key: string, remembered: Remembered): void {

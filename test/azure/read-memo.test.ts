@@ -39,6 +39,21 @@ describe('the read memo: one memory of reads for every ARM client of a gateway',
 		expect(sent(registry.id)).toEqual(['GET 200', 'GET 200']);
 	});
 
+	it('a role assignment makes Authorization reads go again, not reads of resources', async () => {
+		azure = await startEmulatedAzure();
+		const scope = SEED.registries.contosoBase.id;
+		const assignments = () => azure!.emulator.requests.filter((request) => request.method === 'GET' && request.path.toLowerCase() === `${scope}/providers/Microsoft.Authorization/roleAssignments`.toLowerCase());
+		await azure.gateway.findRegistry(registry.id);
+		await azure.gateway.listRoleAssignments(scope, {principalId: SEED.user.objectId});
+		const roleDefinitionId = `/subscriptions/${production}/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d`;
+		await azure.gateway.createRoleAssignment(scope, '44444444-4444-4444-8444-444444444444', {roleDefinitionId, principalId: SEED.user.objectId, principalType: 'User'});
+		await azure.gateway.findRegistry(registry.id);
+		const after = await azure.gateway.listRoleAssignments(scope, {principalId: SEED.user.objectId});
+		expect(after.map((assignment) => assignment.name)).toContain('44444444-4444-4444-8444-444444444444');
+		expect(sent(registry.id)).toEqual(['GET 200']);
+		expect(assignments()).toHaveLength(2);
+	});
+
 	it('reads again once the answer is older than the max age', async () => {
 		let now = 1_000_000;
 		azure = await startEmulatedAzure({connection: {readMemo: {now: () => now}}});
