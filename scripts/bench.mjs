@@ -25,8 +25,12 @@
 //                       (AML_IDENTITY_DEMO_LATENCY_MS) and taking 2 s for every long-running
 //                       operation (AML_IDENTITY_DEMO_LRO_MS). From the trace:
 //     requests         every request sent (each retry and poll included).
-//     needed           requests less the reads the run already had the answer to: a GET of a URL
-//                      read before with no write (PUT, PATCH, POST, DELETE) sent in between.
+//     needed           the requests the plan needs: every request less the reads the run already
+//                      had the answer to, a GET of a URL (path case-insensitive, api-version aside)
+//                      read before with no write (PUT, PATCH, POST, DELETE) sent in between. A
+//                      long-running operation's polls (GETs of a URL an earlier answer named in its
+//                      Azure-AsyncOperation, Operation-Location or Location header) are all needed:
+//                      each asks whether the operation has finished.
 //     wall             spawn to exit.
 //     start-up         spawn to the first request (loading, the demo tenant starting).
 //     run              the first request to exit: what the scenario itself took.
@@ -174,14 +178,19 @@ function analyseTrace(entries) {
 		const start = Date.parse(entry.time);
 		const url = new URL(entry.url);
 		url.searchParams.delete('api-version');
-		return {...entry, start, end: start + entry.durationMs, key: `${url.pathname}${url.search}`.toLowerCase(), rawUrl: entry.url};
+		return {...entry, start, end: start + entry.durationMs, key: `${url.pathname.replace(/\/{2,}/g, '/')}${url.search}`.toLowerCase(), rawUrl: entry.url};
 	});
 	const intervals = requests.map((request) => [request.start, request.end]);
 	let needed = 0;
 	const readSinceWrite = new Set();
+	// Operation URLs, by path: a poll asks anew each time.
+	const operations = new Set();
+	const operationKey = (url) => new URL(url).pathname.replace(/\/{2,}/g, '/').toLowerCase();
 	const pollTimes = new Map();
 	for (const request of requests) {
-		if (request.method === 'GET') {
+		if (request.method === 'GET' && operations.has(operationKey(request.rawUrl))) {
+			needed++;
+		} else if (request.method === 'GET') {
 			if (!readSinceWrite.has(request.key)) needed++;
 			readSinceWrite.add(request.key);
 		} else {
@@ -189,6 +198,9 @@ function analyseTrace(entries) {
 			readSinceWrite.clear();
 		}
 		const headers = Object.fromEntries(Object.entries(request.responseHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+		for (const name of ['azure-asyncoperation', 'operation-location', 'location']) {
+			if (headers[name]) operations.add(operationKey(new URL(headers[name], request.rawUrl).href));
+		}
 		const operationUrl = (request.status === 201 || request.status === 202) && request.method !== 'GET' ? (headers['azure-asyncoperation'] ?? headers['location']) : undefined;
 		if (operationUrl) {
 			const polls = requests.filter((poll) => poll.method === 'GET' && poll.rawUrl === operationUrl && poll.start >= request.end);

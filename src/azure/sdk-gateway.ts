@@ -18,6 +18,7 @@ import type {Pipeline} from '@azure/core-rest-pipeline';
 import {attachTrace, clientPolicies, useRenewingBearerPolicy, type TraceSink} from './pipeline.js';
 import {defaultRetryTuning, type RetryTuning} from './retry-notices.js';
 import {OperationWatch} from './operation-failure.js';
+import {ReadMemo, type ReadMemoOptions} from './read-memo.js';
 import type {PermissionSet} from './permissions.js';
 import type {
 	AmlComputeDefinition,
@@ -70,6 +71,8 @@ export interface AzureConnection {
 	 * default 30 minutes. Azure goes on with it either way.
 	 */
 	readonly operationPatienceMs?: number;
+	/** Reads answered from what the gateway's clients read or wrote moments ago (read-memo.ts); false: every read is sent. */
+	readonly readMemo?: ReadMemoOptions | false;
 }
 
 /** How long a long-running operation may take before the step stops resumably. */
@@ -88,9 +91,12 @@ export class SdkGateway implements AzureGateway {
 	/** Clients by kind (their constructor), then by subscription. */
 	readonly #clients = new Map<unknown, Map<string, unknown>>();
 	#subscriptionClient: SubscriptionClient | undefined;
+	/** One memory of reads for all the clients: a write through any of them makes every client read again. */
+	readonly #readMemo: ReadMemo | undefined;
 
 	constructor(connection: AzureConnection) {
 		this.#connection = connection;
+		this.#readMemo = connection.readMemo === false ? undefined : new ReadMemo(connection.readMemo);
 	}
 
 	get #options(): ClientOptions {
@@ -107,6 +113,8 @@ export class SdkGateway implements AzureGateway {
 
 	#traced<T extends {pipeline: Pipeline}>(client: T): T {
 		useRenewingBearerPolicy(client.pipeline, this.#connection.credential, this.#options.credentialScopes);
+		// Inside deserialization (a remembered 404 still becomes the SDK's error), outside retries, signing and the trace.
+		if (this.#readMemo) client.pipeline.addPolicy(this.#readMemo.policy(this.#connection.endpoint), {afterPhase: 'Deserialize'});
 		if (this.#connection.trace) attachTrace(client.pipeline, this.#connection.trace);
 		return client;
 	}

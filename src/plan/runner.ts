@@ -1,5 +1,6 @@
 import {setTimeout as delay} from 'node:timers/promises';
 import {toAzureFailure, type AzureFailure} from '../azure/errors.js';
+import {withFreshReads} from '../azure/fresh-reads.js';
 import {describeRetry, withRetryNotices} from '../azure/retry-notices.js';
 import {stepDependencies, type Plan, type PlanStep, type Reversal, type StepEvent, type StepPhase, type StepState} from './plan.js';
 import {withStep} from './step-context.js';
@@ -241,7 +242,7 @@ async function applyLookingAgainOnConflict(step: PlanStep, report: Report, timin
 			report({message: `another operation is running on ${step.target.name} (${failure.code}) · looking again in ${seconds(wait)}`});
 			await delay(wait);
 			wait = Math.min(wait * 2, 30_000);
-			const check = await step.check(report);
+			const check = await withFreshReads(() => step.check(report));
 			if (check.satisfied) return;
 			report({phase: 'apply'});
 		}
@@ -260,7 +261,7 @@ async function verifyWithPatience(step: PlanStep, report: Report, timing: RunTim
 		report({message: `Azure does not show it yet (${verification.detail}) · looking again in ${seconds(wait)}`});
 		await delay(wait);
 		wait = Math.min(wait * 2, 30_000);
-		verification = await step.verify(report);
+		verification = await withFreshReads(() => step.verify(report));
 	}
 	return verification;
 }

@@ -1,5 +1,6 @@
 import type {AzureGateway, WorkspaceSummary} from '../azure/gateway.js';
 import {isNotFound, toAzureFailure, type AzureFailure} from '../azure/errors.js';
+import {withFreshReads} from '../azure/fresh-reads.js';
 import type {Plan} from '../plan/plan.js';
 import type {StepJournalEntry} from '../plan/runner.js';
 import {nextQuestion, type Answers, type Preparation, type Question, type ScenarioContext} from '../scenarios/scenario.js';
@@ -197,7 +198,16 @@ export async function reviewSession(record: SessionRecord, {gateway, contextFor}
 		return {kind: 'finished', record, ...(record.plan ? {title: record.plan.title} : {}), rows: [...rows, ...notInPlan]};
 	}
 	if (!saved) return {kind: 'choosing', record};
+	// Nothing read before (the last run, moments ago) stands in for Azure now.
+	return withFreshReads(() => reviewAgainstAzure(record, saved, {gateway, contextFor}));
+}
 
+async function reviewAgainstAzure(
+	record: SessionRecord,
+	saved: NonNullable<SessionRecord['choices']['workspace']>,
+	{gateway, contextFor}: ReviewDependencies,
+): Promise<SessionReview> {
+	const {scenarioId, planConfirmed} = record.choices;
 	let workspace: WorkspaceSummary;
 	try {
 		workspace = await gateway.getWorkspace(saved.id);

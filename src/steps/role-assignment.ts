@@ -109,8 +109,7 @@ export function roleAssignmentStep(options: RoleAssignmentStepOptions): PlanStep
 	const timing = options.timing ?? defaultReplicationTiming;
 
 	async function existing(principalId: string) {
-		const role = await roles.resolve(scope, roleName);
-		const assignments = await gateway.listRoleAssignments(scope, {principalId});
+		const [role, assignments] = await Promise.all([roles.resolve(scope, roleName), gateway.listRoleAssignments(scope, {principalId})]);
 		const match = assignments.find(
 			(assignment) => assignment.principalId.toLowerCase() === principalId.toLowerCase() && guidOf(assignment.roleDefinitionId) === role.guid.toLowerCase(),
 		);
@@ -127,8 +126,7 @@ export function roleAssignmentStep(options: RoleAssignmentStepOptions): PlanStep
 		requires: [{scope, action: 'Microsoft.Authorization/roleAssignments/write'}],
 
 		async reversal() {
-			const principalId = await options.principalId();
-			const role = await roles.resolve(scope, roleName);
+			const [principalId, role] = await Promise.all([options.principalId(), roles.resolve(scope, roleName)]);
 			return {
 				kind: 'delete',
 				resourceType: 'roleAssignment',
@@ -150,8 +148,7 @@ export function roleAssignmentStep(options: RoleAssignmentStepOptions): PlanStep
 		},
 
 		async apply(report: (report: StepReport) => void) {
-			const principalId = await options.principalId();
-			const role = await roles.resolve(scope, roleName);
+			const [principalId, role] = await Promise.all([options.principalId(), roles.resolve(scope, roleName)]);
 			const name = roleAssignmentName(scope, principalId, role.guid);
 			const deadline = Date.now() + timing.waitMs;
 			let retryDelay = timing.firstRetryMs;

@@ -1,6 +1,7 @@
 import {readFile, rm, writeFile} from 'node:fs/promises';
 import type {AzureGateway} from '../azure/gateway.js';
 import {isNotFound, toAzureFailure} from '../azure/errors.js';
+import {withFreshReads} from '../azure/fresh-reads.js';
 import {parseResourceId, sameResourceId} from '../azure/resource-id.js';
 import type {Plan, PlanStep, RequiredPermission, Reversal} from '../plan/plan.js';
 import type {StepJournalEntry} from '../plan/runner.js';
@@ -52,9 +53,14 @@ export function buildUndoPlan(gateway: AzureGateway, journal: Readonly<Record<st
 			kept.push(`${reversal.label}: still used by a change that cannot be undone`);
 			continue;
 		}
-		steps.push(undoStep(gateway, stepId, reversal));
+		steps.push(checkingAfresh(undoStep(gateway, stepId, reversal)));
 	}
 	return {plan: {scenarioId: 'undo', title, steps}, irreversible, kept};
+}
+
+/** Undo looks at Azure as it is now, not as the run (or anything else moments ago) last read it. */
+function checkingAfresh(step: PlanStep): PlanStep {
+	return {...step, check: (report) => withFreshReads(() => step.check(report))};
 }
 
 function undoStep(gateway: AzureGateway, stepId: string, reversal: Reversible): PlanStep {

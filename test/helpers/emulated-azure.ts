@@ -13,7 +13,7 @@ export interface EmulatedAzure {
 
 /** The real SDK clients over HTTPS against a fresh in-memory demo tenant. */
 export async function startEmulatedAzure(
-	options: EmulatorOptions & {trace?: TraceSink; connection?: Pick<AzureConnection, 'retry' | 'operationPatienceMs' | 'pollIntervalMs'>} = {},
+	options: EmulatorOptions & {trace?: TraceSink; connection?: Pick<AzureConnection, 'retry' | 'operationPatienceMs' | 'pollIntervalMs' | 'readMemo'>} = {},
 ): Promise<EmulatedAzure> {
 	const {trace, connection, ...emulatorOptions} = options;
 	const emulator = await startEmulator({lroDurationMs: 200, ...emulatorOptions});
