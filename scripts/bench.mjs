@@ -26,8 +26,10 @@
 //                       operation (AML_IDENTITY_DEMO_LRO_MS). From the trace:
 //     requests         every request sent (each retry and poll included).
 //     needed           the requests the plan needs: every request less the reads the run already
-//                      had the answer to, a GET of a URL (path case-insensitive, api-version aside)
-//                      read before with no write (PUT, PATCH, POST, DELETE) sent in between. A
+//                      had the answer to: a GET of a URL (path case-insensitive, api-version aside)
+//                      answered before this one was sent, with no write (PUT, PATCH, POST, DELETE)
+//                      sent between the two reads' sending, nor still running when the first was
+//                      sent (steps run at once: by time, not by order in the trace). A
 //                      long-running operation's polls (GETs of a URL an earlier answer named in its
 //                      Azure-AsyncOperation, Operation-Location or Location header) are all needed:
 //                      each asks whether the operation has finished.
@@ -181,22 +183,27 @@ function analyseTrace(entries) {
 		return {...entry, start, end: start + entry.durationMs, key: `${url.pathname.replace(/\/{2,}/g, '/')}${url.search}`.toLowerCase(), rawUrl: entry.url};
 	});
 	const intervals = requests.map((request) => [request.start, request.end]);
-	let needed = 0;
-	const readSinceWrite = new Set();
+	// The trace is written as answers come in: by when each request was sent instead.
+	requests.sort((a, b) => a.start - b.start);
 	// Operation URLs, by path: a poll asks anew each time.
 	const operations = new Set();
 	const operationKey = (url) => new URL(url).pathname.replace(/\/{2,}/g, '/').toLowerCase();
+	const writes = requests.filter((request) => request.method !== 'GET');
+	// A read was not needed when the same read had been answered before it was sent, and no write
+	// that could change the answer was sent from when that read was sent until this one.
+	const hadTheAnswer = (read) =>
+		requests.some(
+			(earlier) =>
+				earlier !== read &&
+				earlier.method === 'GET' &&
+				earlier.key === read.key &&
+				earlier.end <= read.start &&
+				!writes.some((write) => write.start < read.start && write.end > earlier.start),
+		);
+	let needed = 0;
 	const pollTimes = new Map();
 	for (const request of requests) {
-		if (request.method === 'GET' && operations.has(operationKey(request.rawUrl))) {
-			needed++;
-		} else if (request.method === 'GET') {
-			if (!readSinceWrite.has(request.key)) needed++;
-			readSinceWrite.add(request.key);
-		} else {
-			needed++;
-			readSinceWrite.clear();
-		}
+		if (request.method !== 'GET' || operations.has(operationKey(request.rawUrl)) || !hadTheAnswer(request)) needed++;
 		const headers = Object.fromEntries(Object.entries(request.responseHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
 		for (const name of ['azure-asyncoperation', 'operation-location', 'location']) {
 			if (headers[name]) operations.add(operationKey(new URL(headers[name], request.rawUrl).href));

@@ -133,26 +133,38 @@ describe('the read memo: one memory of reads for every ARM client of a gateway',
 });
 
 /** GETs of a URL already read with no write in between; polls (URLs an answer named as its operation) aside. */
+/**
+ * GETs sent when the same read had already been answered, with no write sent from when that read
+ * was sent until this one (by time: steps run at once, and the trace is in order of answers).
+ * Polls of long-running operations are asked anew on purpose.
+ */
 function repeatedReads(trace: readonly TraceEntry[]): string[] {
-	const operations = new Set<string>();
-	const readSinceWrite = new Set<string>();
-	const repeated: string[] = [];
 	const keyOf = (url: string) => {
 		const parsed = new URL(url);
 		return `${parsed.pathname.replace(/\/{2,}/g, '/')}${parsed.search}`.toLowerCase();
 	};
 	const operationOf = (url: string) => new URL(url).pathname.replace(/\/{2,}/g, '/').toLowerCase();
+	const operations = new Set<string>();
 	for (const entry of trace) {
-		if (entry.method !== 'GET') readSinceWrite.clear();
-		else if (!operations.has(operationOf(entry.url))) {
-			if (readSinceWrite.has(keyOf(entry.url))) repeated.push(`${entry.method} ${entry.url}`);
-			readSinceWrite.add(keyOf(entry.url));
-		}
 		for (const [name, value] of Object.entries(entry.responseHeaders ?? {})) {
 			if (['azure-asyncoperation', 'operation-location', 'location'].includes(name.toLowerCase())) operations.add(operationOf(new URL(value, entry.url).href));
 		}
 	}
-	return repeated;
+	const timed = trace.map((entry) => ({entry, start: Date.parse(entry.time), end: Date.parse(entry.time) + entry.durationMs}));
+	const writes = timed.filter(({entry}) => entry.method !== 'GET');
+	return timed
+		.filter(({entry}) => entry.method === 'GET' && !operations.has(operationOf(entry.url)))
+		.filter((read) =>
+			timed.some(
+				(earlier) =>
+					earlier !== read &&
+					earlier.entry.method === 'GET' &&
+					keyOf(earlier.entry.url) === keyOf(read.entry.url) &&
+					earlier.end <= read.start &&
+					!writes.some((write) => write.start < read.start && write.end > earlier.start),
+			),
+		)
+		.map(({entry}) => `${entry.method} ${entry.url}`);
 }
 
 describe('a scenario run through the read memo', () => {
