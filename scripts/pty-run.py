@@ -14,6 +14,7 @@ then waits for raw mode (recorded as `mark` + ":raw") and writes the keys.
 Prints one JSON line: {"marks": {name: ms since spawn}, "exitCode": n, "maxRssKb": n} (peak RSS
 from wait4, the program's own process). Exits 1 with {"error": ...} on a timeout.
 """
+import array
 import json
 import os
 import pty
@@ -26,6 +27,7 @@ import termios
 import fcntl
 import time
 
+TIOCGPTN = 0x80045430  # Linux: the number of a pseudo-terminal's /dev/pts/N
 ANSI = re.compile(rb'\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)|\x1b[@-Z\\-_]')
 
 
@@ -45,6 +47,31 @@ def main():
 
     def elapsed():
         return (time.monotonic() - started) * 1000
+
+    # The terminal side's name, to ask how many written keys the program has not read yet.
+    slave_name = '/dev/pts/%d' % struct.unpack('I', fcntl.ioctl(fd, TIOCGPTN, b'\0\0\0\0'))[0]
+
+    last_write = None
+
+    def wait_until_read():
+        # Keys a program reads together arrive as one chunk, and Ink makes a chunk such as "1\r"
+        # one paste-like input (not "1", then Enter): a person's keys come one by one, so the next
+        # key is written only once the program has read the one before. A key is in the terminal's
+        # input queue (where FIONREAD counts it) a moment after the write, not at once.
+        if last_write is None:
+            return
+        while time.monotonic() - last_write < 0.005:
+            time.sleep(0.0005)
+        slave = os.open(slave_name, os.O_RDWR | os.O_NOCTTY)
+        try:
+            unread = array.array('i', [0])
+            while True:
+                fcntl.ioctl(slave, termios.FIONREAD, unread, True)
+                if unread[0] == 0 or elapsed() > deadline_ms:
+                    return
+                time.sleep(0.0005)
+        finally:
+            os.close(slave)
 
     marks = {}
     raw_output = b''
@@ -86,6 +113,8 @@ def main():
             if 'mark' in step:
                 marks[step['mark']] = elapsed()
             if 'keys' in step:
+                # Before the ":raw" mark, so a time measured from that mark starts when the key is written.
+                wait_until_read()
                 while termios.tcgetattr(fd)[3] & termios.ICANON:
                     if elapsed() > deadline_ms:
                         fail('raw mode never came')
@@ -105,10 +134,12 @@ def main():
                 # One key a write, as a person types: a chunk of several characters reaches the
                 # program as one paste-like input event.
                 keys = [step['keys']] if step['keys'].startswith('\x1b') else list(step['keys'])
-                for key in keys:
-                    os.write(fd, key.encode())
-                    if len(keys) > 1:
+                for index, key in enumerate(keys):
+                    if index:
                         time.sleep(0.01)
+                        wait_until_read()
+                    os.write(fd, key.encode())
+                    last_write = time.monotonic()
             step_index += 1
         done, status, rusage = os.wait4(pid, os.WNOHANG)
         if done:

@@ -1,12 +1,13 @@
-import {useReducer} from 'react';
+import {useMemo, useRef, useState} from 'react';
 import {Box, Text, useInput} from 'ink';
-import {filterListReducer, initialFilterListState, matchesFilter} from './filter-list-state.js';
+import {filterItems, filterListKey, initialFilterListState} from './filter-list-state.js';
 import {isCtrlC} from '../keys.js';
 import {SelectList, type SelectItem} from './SelectList.js';
 
 export type ListItem = SelectItem;
 
 export interface FilterableSelectProps {
+	/** Stable between renders unless the list changed (memoized): filtering runs again only then. */
 	readonly items: readonly ListItem[];
 	readonly onSelect: (value: string) => void;
 	readonly onHighlight?: (value: string) => void;
@@ -17,37 +18,32 @@ export interface FilterableSelectProps {
 	readonly initialValue?: string;
 }
 
+/**
+ * A list the user filters by typing after "/". With no items (the first page still loading) it
+ * draws nothing but is already listening, so a "/" typed the moment the list appears is not lost.
+ */
 export function FilterableSelect({items, onSelect, onHighlight, onFilteringChange, limit = 8, initialValue}: FilterableSelectProps) {
-	const [state, dispatch] = useReducer(filterListReducer, initialFilterListState);
-	const visible = items.filter((item) => matchesFilter(state.filter, item.label, item.detail));
+	const [state, setState] = useState(initialFilterListState);
+	// The state as of the last key, not the last render: a key that arrives before React has run
+	// the effects of the last render meets the previous render's listener, which reads this.
+	const latest = useRef(state);
+	const hasItems = useRef(items.length > 0);
+	hasItems.current = items.length > 0;
+	// Filtering 2,000 rows is done once per filter text or list, not on every render.
+	const visible = useMemo(() => filterItems(items, state.filter), [items, state.filter]);
 
 	useInput((input, key) => {
 		if (isCtrlC(input, key)) return;
-		if (!state.isFiltering) {
-			// "/" starts the filter; anything typed with it in the same read is the filter's start.
-			if (input.startsWith('/') && !key.ctrl && !key.meta) {
-				dispatch({type: 'start-filter'});
-				onFilteringChange?.(true);
-				for (const character of input.slice(1)) dispatch(character === '\u007F' || character === '\b' ? {type: 'erase'} : {type: 'type', text: character});
-			}
-			return;
-		}
-		if (key.escape) {
-			dispatch({type: 'cancel'});
-			onFilteringChange?.(false);
-		} else if (key.return || key.downArrow || key.upArrow) {
-			dispatch({type: 'accept'});
-			onFilteringChange?.(false);
-		} else if (key.backspace || key.delete) {
-			dispatch({type: 'erase'});
-		} else if (input && !key.ctrl && !key.meta) {
-			for (const character of input) {
-				if (character === '\u007F' || character === '\b') dispatch({type: 'erase'});
-				else if (character >= ' ') dispatch({type: 'type', text: character});
-			}
-		}
+		const before = latest.current;
+		if (!before.isFiltering && !hasItems.current) return;
+		const after = filterListKey(before, input, key);
+		if (after === before) return;
+		latest.current = after;
+		setState(after);
+		if (after.isFiltering !== before.isFiltering) onFilteringChange?.(after.isFiltering);
 	});
 
+	if (items.length === 0 && !state.isFiltering && !state.filter) return null;
 	return (
 		<Box flexDirection="column">
 			{state.isFiltering || state.filter ? (

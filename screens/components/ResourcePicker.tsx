@@ -1,4 +1,4 @@
-import {useState, type ReactNode} from 'react';
+import {useMemo, useRef, useState, type ReactNode} from 'react';
 import {Box, Text} from 'ink';
 import {keyHints, useNavigationKeys} from '../keys.js';
 import {usePagedLoad} from '../use-async.js';
@@ -43,13 +43,26 @@ export function ResourcePicker<T>({
 }: ResourcePickerProps<T>) {
 	const [choices, retry] = usePagedLoad(load, loadKey);
 	const [isFiltering, setFiltering] = useState(false);
+	// Whether the filter has the keyboard as of the last key (a render may not have happened yet).
+	const filtering = useRef(false);
+	const onFilteringChange = (value: boolean) => {
+		filtering.current = value;
+		setFiltering(value);
+	};
 	useNavigationKeys({
-		onBack,
-		onQuit,
+		onBack: () => !filtering.current && onBack(),
+		onQuit: (reason) => (reason === 'interrupt' || !filtering.current) && onQuit(reason),
 		isActive: !isFiltering,
 		onKey: (input) => input === 'r' && choices.status === 'failed' && retry(),
 	});
 	const hasChoices = choices.status === 'ready' && choices.value.length > 0;
+	// The rows are made once per list (a page arriving makes a new one), not on every render:
+	// FilterableSelect filters again only when its items change. toItem is read when the list
+	// changes (callers pass a new function on every render that does the same thing).
+	const toItemNow = useRef(toItem);
+	toItemNow.current = toItem;
+	const loaded = choices.status === 'ready' ? choices.value : undefined;
+	const items = useMemo(() => (loaded ?? []).map((value) => toItemNow.current(value)), [loaded]);
 	const isLoadingMore = choices.status === 'ready' && !choices.complete;
 
 	return (
@@ -58,18 +71,19 @@ export function ResourcePicker<T>({
 			{choices.status === 'loading' ? <Loading label={loadingLabel} /> : null}
 			{choices.status === 'failed' ? <FailureMessage title={failureTitle} failure={choices.failure} /> : null}
 			{choices.status === 'ready' && choices.complete && choices.value.length === 0 ? <Text color="yellow">{emptyMessage}</Text> : null}
-			{hasChoices ? (
+			{/* Mounted while the first page loads (drawing nothing) so that it hears a "/" typed as the list appears. */}
+			{choices.status === 'loading' || (choices.status === 'ready' && (hasChoices || !choices.complete)) ? (
 				<FilterableSelect
-					items={choices.value.map(toItem)}
+					items={items}
 					{...(initialValue ?? preselect ? {initialValue: initialValue ?? preselect!.value} : {})}
-					onFilteringChange={setFiltering}
+					onFilteringChange={onFilteringChange}
 					onSelect={(key) => {
-						const chosen = choices.value.find((value) => toItem(value).value === key);
-						if (chosen !== undefined) onChosen(chosen);
+						const index = items.findIndex((item) => item.value === key);
+						if (index >= 0 && loaded) onChosen(loaded[index]!);
 					}}
 				/>
 			) : null}
-			{preselect && hasChoices && choices.value.some((value) => toItem(value).value === preselect.value) ? (
+			{preselect && hasChoices && items.some((item) => item.value === preselect.value) ? (
 				<Text dimColor>Preselected: {preselect.reason}.</Text>
 			) : null}
 			{isLoadingMore ? <Loading label={`${choices.value.length} so far; loading more…`} /> : null}

@@ -1,4 +1,4 @@
-import {useEffect, useReducer, useRef} from 'react';
+import {useEffect, useMemo, useReducer, useRef} from 'react';
 import {Box, Text} from 'ink';
 import {isCtrlC, useKeys} from '../keys.js';
 import {Indicator} from './Indicator.js';
@@ -30,7 +30,8 @@ export function SelectList({items, onSelect, onHighlight, isFocused = true, limi
 	const [state, dispatch] = useReducer(selectReducer, undefined, () =>
 		initialSelectState(items.length, limit, Math.max(0, items.findIndex((item) => item.value === initialValue))),
 	);
-	const itemsKey = items.map((item) => item.value).join('\n');
+	// Once per list, not per render (a list of 2,000 rows makes a long key).
+	const itemsKey = useMemo(() => items.map((item) => item.value).join('\n'), [items]);
 
 	// A new list (filtered, reloaded) starts at its first row; a list that only grew (its next
 	// page arrived) keeps the row the user is on.

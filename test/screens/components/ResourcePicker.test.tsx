@@ -61,3 +61,51 @@ describe('ResourcePicker over a list that arrives a page at a time', () => {
 		await waitForFrame(() => chosen.join(','), 'mlw-003');
 	});
 });
+
+describe('ResourcePicker filtering a long list', () => {
+	it('makes each row once, not on every render, and types every key of "/fr" sent before a render could run', async () => {
+		const names = Array.from({length: 2000}, (_, index) => `mlw-${index % 3 ? 'churn' : 'fraud'}-${index}`);
+		let rowsMade = 0;
+		const quits: string[] = [];
+		const source = controlledPages<string>();
+		const {stdin, lastFrame} = render(
+			<ResourcePicker<string>
+				title="Choose a workspace"
+				load={() => source.pages()}
+				loadKey="workspaces"
+				loadingLabel="Loading workspaces…"
+				failureTitle="Could not list workspaces"
+				emptyMessage="None."
+				toItem={(name) => {
+					rowsMade++;
+					return {value: name, label: name};
+				}}
+				onChosen={() => {}}
+				onBack={() => {}}
+				onQuit={(reason) => quits.push(reason)}
+			/>,
+		);
+		await waitForFrame(lastFrame, 'Loading workspaces…');
+		await settle();
+		stdin.write('/'); // nothing to filter yet: ignored
+		source.send(names.slice(0, 1000));
+		source.send(names.slice(1000));
+		source.send(undefined);
+		await waitForFrame(lastFrame, /^(?![\s\S]*loading more)[\s\S]*1 of 2000/);
+		expect(lastFrame()).not.toContain('Filter:');
+		expect(rowsMade).toBe(2000);
+
+		await settle();
+		// One after another in the same tick: the second and third keys reach the listener of the
+		// render before "/" (React runs effects later), which must still see the filter as open.
+		stdin.write('/');
+		stdin.write('q'); // a letter of the filter, not "quit"
+		stdin.write('\u007F');
+		stdin.write('f');
+		stdin.write('r');
+		const frame = await waitForFrame(lastFrame, 'Filter: fr');
+		expect(frame).toContain('667 of 2000');
+		expect(quits).toEqual([]);
+		expect(rowsMade).toBe(2000); // typing filtered the rows made when the list arrived
+	});
+});
