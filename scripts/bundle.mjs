@@ -36,6 +36,7 @@ const result = await build({
 	format: 'esm',
 	splitting: true,
 	platform: 'node',
+	mainFields: ['module', 'main'],
 	target: 'node20',
 	minify: !process.argv.includes('--no-minify'),
 	legalComments: 'linked',
