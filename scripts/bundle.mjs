@@ -36,6 +36,10 @@ const result = await build({
 	format: 'esm',
 	splitting: true,
 	platform: 'node',
+	// A package's ESM build first (esbuild's default for node is main, then module): the older SDKs
+	// (arm-machinelearning, arm-authorization) have no exports map, and their CommonJS builds pulled
+	// in CommonJS copies of core-client, core-rest-pipeline and ts-http-runtime beside the ESM ones.
+	mainFields: ['module', 'main'],
 	target: 'node20',
 	minify: !process.argv.includes('--no-minify'),
 	legalComments: 'linked',

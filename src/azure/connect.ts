@@ -1,9 +1,10 @@
-import {resolveCloud, type AzureCloud} from './clouds.js';
+import type {AzureCloud} from './clouds.js';
 import {DemoCredential, signedInUserFromToken, type SignedInUser} from './credential.js';
 import type {AzureGateway} from './gateway.js';
 import type {TraceSink} from './pipeline.js';
 import {SdkGateway, type TenantSummary} from './sdk-gateway.js';
-import {createSignInCredential, type AuthMethod, type CredentialSource, type DeviceCodePrompt, type SignInCredential} from './sign-in.js';
+// Signing in (@azure/identity and MSAL) is loaded by connectToAzure only: the demo tenant never needs it.
+import type {AuthMethod, CredentialSource, DeviceCodePrompt, SignInCredential} from './sign-in.js';
 import {preselectSubscription, type SubscriptionPreselection} from './subscription-preselection.js';
 
 export const azureResourceManager = 'https://management.azure.com';
@@ -117,6 +118,7 @@ export interface AzureSignedInSession extends AzureSession {
  * SignInSetupError (UnknownCloud); toAzureFailure and nextStepFor turn either into a screen.
  */
 export async function connectToAzure(options: AzureConnectOptions = {}): Promise<AzureSignedInSession> {
+	const [{resolveCloud}, {createSignInCredential}] = await Promise.all([import('./clouds.js'), import('./sign-in.js')]);
 	const env = options.env ?? process.env;
 	const cloud = resolveCloud(options.cloud, env);
 	const credential = createSignInCredential({
