@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import {appendFileSync, readFileSync} from 'node:fs';
+import {appendFileSync} from 'node:fs';
 import {parseArgs} from 'node:util';
 import {join, resolve} from 'node:path';
 import v8 from 'node:v8';

@@ -174,7 +174,7 @@ function row(what, list, format, budget = '') {
 	process.stderr.write(`  ${what}: ${format(median(list))}\n`);
 }
 
-/** Requests, needed requests, critical path and poll intervals of one traced run. */
+/** Requests, needed requests and poll intervals of one traced run (its critical path: criticalPath). */
 function analyseTrace(entries) {
 	const requests = entries.map((entry) => {
 		const start = Date.parse(entry.time);
@@ -182,7 +182,6 @@ function analyseTrace(entries) {
 		url.searchParams.delete('api-version');
 		return {...entry, start, end: start + entry.durationMs, key: `${url.pathname.replace(/\/{2,}/g, '/')}${url.search}`.toLowerCase(), rawUrl: entry.url};
 	});
-	const intervals = requests.map((request) => [request.start, request.end]);
 	// The trace is written as answers come in: by when each request was sent instead.
 	requests.sort((a, b) => a.start - b.start);
 	// Operation URLs, by path: a poll asks anew each time.
@@ -211,20 +210,11 @@ function analyseTrace(entries) {
 		const operationUrl = (request.status === 201 || request.status === 202) && request.method !== 'GET' ? (headers['azure-asyncoperation'] ?? headers['location']) : undefined;
 		if (operationUrl) {
 			const polls = requests.filter((poll) => poll.method === 'GET' && poll.rawUrl === operationUrl && poll.start >= request.end);
-			if (polls.length > 0) intervals.push([request.start, Math.max(...polls.map((poll) => poll.end))]);
 			pollTimes.set(operationUrl, polls.map((poll) => poll.start));
 		}
 	}
-	intervals.sort((a, b) => a[0] - b[0]);
-	let critical = 0;
-	let coveredUntil = -Infinity;
-	for (const [start, end] of intervals) {
-		if (end <= coveredUntil) continue;
-		critical += end - Math.max(start, coveredUntil);
-		coveredUntil = end;
-	}
 	const gaps = [...pollTimes.values()].flatMap((times) => times.slice(1).map((time, i) => time - times[i]));
-	return {requests: requests.length, needed, criticalMs: critical, pollGaps: gaps};
+	return {requests: requests.length, needed, pollGaps: gaps};
 }
 
 async function main() {

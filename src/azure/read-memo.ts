@@ -130,11 +130,6 @@ export class ReadMemo {
 		this.#now = options.now ?? Date.now;
 	}
 
-	/** Forgets every answer (Azure changed in a way no request here shows). */
-	forget(): void {
-		this.#forget(everything);
-	}
-
 	#forget(reach: WriteReach): void {
 		for (const key of this.#entries.keys()) if (reach(key)) this.#entries.delete(key);
 		for (const [key, shared] of this.#shared) if (reach(key)) this.#shared.delete(key);

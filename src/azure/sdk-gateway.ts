@@ -62,6 +62,10 @@ const sdkClients = {
 	keyVault: async () => exportsOf(await import('@azure/arm-keyvault')).KeyVaultManagementClient,
 };
 
+/** The kinds of client made once per subscription (all but the subscriptions client), and their instances. */
+type PerSubscriptionKind = Exclude<keyof typeof sdkClients, 'subscriptions'>;
+type ClientOf<K extends PerSubscriptionKind> = InstanceType<Awaited<ReturnType<(typeof sdkClients)[K]>>>;
+
 /**
  * A dynamically imported package's exports. Some of the SDKs are CommonJS, and esbuild gives a CommonJS
  * chunk's exports only as its default export (Node gives them both ways).
@@ -146,18 +150,15 @@ export class SdkGateway implements AzureGateway {
 	}
 
 	/** One client of a kind per subscription, created the first time it is needed. */
-	#perSubscription<T extends {pipeline: Pipeline}>(
-		kind: keyof typeof sdkClients,
-		load: () => Promise<new (credential: TokenCredential, subscriptionId: string, options: ClientOptions) => T>,
-		subscriptionId: string,
-	): Promise<T> {
-		let bySubscription = this.#clients.get(kind) as Map<string, Promise<T>> | undefined;
+	#perSubscription<K extends PerSubscriptionKind>(kind: K, subscriptionId: string): Promise<ClientOf<K>> {
+		let bySubscription = this.#clients.get(kind) as Map<string, Promise<ClientOf<K>>> | undefined;
 		if (!bySubscription) {
 			bySubscription = new Map();
 			this.#clients.set(kind, bySubscription);
 		}
 		let client = bySubscription.get(subscriptionId);
 		if (!client) {
+			const load = sdkClients[kind] as () => Promise<new (credential: TokenCredential, subscriptionId: string, options: ClientOptions) => ClientOf<K>>;
 			client = load().then((Client) => this.#traced(new Client(this.#connection.credential, subscriptionId, this.#options)));
 			// A package that failed to load is tried again next time.
 			client.catch(() => bySubscription.delete(subscriptionId));
@@ -166,13 +167,13 @@ export class SdkGateway implements AzureGateway {
 		return client;
 	}
 
-	#machineLearning = (subscriptionId: string) => this.#perSubscription('machineLearning', sdkClients.machineLearning, subscriptionId);
-	#containerRegistry = (subscriptionId: string) => this.#perSubscription('containerRegistry', sdkClients.containerRegistry, subscriptionId);
-	#authorization = (subscriptionId: string) => this.#perSubscription('authorization', sdkClients.authorization, subscriptionId);
-	#managedIdentity = (subscriptionId: string) => this.#perSubscription('managedIdentity', sdkClients.managedIdentity, subscriptionId);
-	#resources = (subscriptionId: string) => this.#perSubscription('resources', sdkClients.resources, subscriptionId);
-	#storage = (subscriptionId: string) => this.#perSubscription('storage', sdkClients.storage, subscriptionId);
-	#keyVault = (subscriptionId: string) => this.#perSubscription('keyVault', sdkClients.keyVault, subscriptionId);
+	#machineLearning = (subscriptionId: string) => this.#perSubscription('machineLearning', subscriptionId);
+	#containerRegistry = (subscriptionId: string) => this.#perSubscription('containerRegistry', subscriptionId);
+	#authorization = (subscriptionId: string) => this.#perSubscription('authorization', subscriptionId);
+	#managedIdentity = (subscriptionId: string) => this.#perSubscription('managedIdentity', subscriptionId);
+	#resources = (subscriptionId: string) => this.#perSubscription('resources', subscriptionId);
+	#storage = (subscriptionId: string) => this.#perSubscription('storage', subscriptionId);
+	#keyVault = (subscriptionId: string) => this.#perSubscription('keyVault', subscriptionId);
 
 	/**
 	 * Waits for a poller within the connection's patience; past it, a resumable stop

@@ -1,5 +1,5 @@
 import {randomUUID} from 'node:crypto';
-import {existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs';
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import Conf from 'conf';
 import type {StepJournal, StepJournalEntry} from '../plan/runner.js';
